@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Top-level Makefile: builds net/quic/quic.ko out of tree against KDIR
+# (default: the installed Debian 6.1 headers) and the user-space tools.
+#
+#   make                 module + tools
+#   make KDIR=/path      against another kernel tree (built, or O= output)
+#   make demo            the main job: boot the VM, show QUIC working
+#   make check           static checks, VM runner tests, kselftests in the VM
+#   make check-debug     kselftests (and KUnit) on the debug kernel
+#   make debug-kernel    build (once, cached) the debug kernel
+#   make install         install quic.ko, the uapi header and the tools
+
+TOP := $(CURDIR)
+VM := $(TOP)/tools/testing/vm
+# Deferred: evaluated after 'deps' has installed the headers.
+KDIR ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
+DEBUG_BUILD := $(TOP)/.build/debug
+W ?=
+C ?=
+export QUIC_CACHE ?= /var/cache/quic-dev
+
+.PHONY: all deps modules tools clean install modules_install headers_install \
+	debug-kernel debug-modules selftests demo check check-debug \
+	check-static check-vm-runner check-selftests help
+
+all: modules tools
+
+help:
+	@sed -n '3,13p' Makefile
+
+deps:
+	@tools/testing/deps build
+
+modules: deps
+	@test -n "$(KDIR)" -a -e "$(KDIR)/Makefile" || \
+		{ echo "make: no kernel tree at KDIR='$(KDIR)'" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_QUIC=m CONFIG_DEBUG_INFO_BTF_MODULES= W=$(W) C=$(C) modules
+
+tools: deps
+	$(MAKE) -C tools/testing/selftests/net/quic
+	$(MAKE) -C tools/testing/vm/tests KDIR=$(KDIR)
+
+selftests:
+	$(MAKE) -C tools/testing/selftests/net/quic
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true
+	$(MAKE) -C tools/testing/selftests/net/quic clean
+	$(MAKE) -C tools/testing/vm/tests clean KDIR=$(KDIR)
+	rm -rf .build
+
+install: modules_install headers_install
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_QUIC=m modules_install
+	depmod -a $(notdir $(patsubst %/,%,$(dir $(KDIR:%/=%/build))))
+
+headers_install:
+	install -D -m 0644 include/uapi/linux/quic.h \
+		$(DESTDIR)/usr/include/linux/quic.h
+
+# The debug lane: the debug kernel, and the module built against it in a
+# copy of the sources (kbuild keeps objects next to the sources).
+debug-kernel:
+	$(VM)/build-kernel
+
+debug-modules: debug-kernel
+	@mkdir -p $(DEBUG_BUILD)
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		Kbuild include net $(DEBUG_BUILD)/
+	$(MAKE) -C $$($(VM)/build-kernel --print-dir) M=$(DEBUG_BUILD) \
+		CONFIG_QUIC=m CONFIG_DEBUG_INFO_BTF_MODULES= W=$(W) modules
+
+demo: all
+	$(VM)/run -- tools/net/quic/demo.sh
+
+check: all
+	tools/testing/check-static
+	tools/testing/vm/selftest
+	$(VM)/run --timeout 1200 -- tools/testing/selftests/net/quic/run_all.sh
+
+check-debug: debug-modules selftests
+	$(VM)/run --debug --timeout 2400 -- \
+		tools/testing/selftests/net/quic/run_all.sh

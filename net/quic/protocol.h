@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Module-wide and per-network-namespace state. */
+
+#ifndef __NET_QUIC_PROTOCOL_H
+#define __NET_QUIC_PROTOCOL_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <net/net_namespace.h>
+
+/**
+ * struct quic_net - per network namespace state
+ * @udp_lock: protects @udp_socks
+ * @udp_socks: the &struct quic_udp_sock of this namespace
+ */
+struct quic_net {
+	struct mutex		udp_lock;
+	struct list_head	udp_socks;
+};
+
+struct quic_net *quic_net(const struct net *net);
+
+#endif /* __NET_QUIC_PROTOCOL_H */

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The QUIC socket: one socket per connection (draft-lxin-quic-socket-apis). */
+
+#ifndef __NET_QUIC_SOCKET_H
+#define __NET_QUIC_SOCKET_H
+
+#include <linux/ipv6.h>
+#include <linux/quic.h>
+#include <net/inet_sock.h>
+
+#include "udp.h"
+
+/* RFC 9000 section 18.2 limits, and the bounds this implementation sets. */
+#define QUIC_MIN_UDP_PAYLOAD		1200
+#define QUIC_MAX_UDP_PAYLOAD		65527
+#define QUIC_MAX_ACK_DELAY_EXPONENT	20
+#define QUIC_MAX_ACK_DELAY		(16384 * 1000)	/* 2^14 ms, in us */
+#define QUIC_MIN_CONN_ID_LIMIT		2
+#define QUIC_MAX_CONN_ID_LIMIT		8
+#define QUIC_MIN_IDLE_TIMEOUT		(1000 * 1000)	/* us */
+#define QUIC_MAX_STREAMS		4096
+#define QUIC_MAX_DATA			(S32_MAX / 2)
+#define QUIC_MAX_STREAM_DATA		(S32_MAX / 4)
+
+/* Configuration bounds (microseconds). */
+#define QUIC_MIN_INITIAL_RTT		1000
+#define QUIC_MAX_INITIAL_RTT		6000000
+#define QUIC_MIN_PLPMTUD_INTERVAL	5000000
+#define QUIC_MAX_PLPMTUD_INTERVAL	(600 * 1000 * 1000)
+#define QUIC_MIN_KEEPALIVE_INTERVAL	1000000
+#define QUIC_MAX_KEEPALIVE_INTERVAL	(3600U * 1000 * 1000)
+
+/* ALPN list as user space passes it: "h3,hq-interop" (RFC 7301). */
+#define QUIC_ALPN_MAX_LEN		128
+#define QUIC_ALPN_ID_MAX_LEN		255
+
+/**
+ * struct quic_sock - a QUIC socket
+ * @inet: IPv4 socket state, must be first
+ * @udp: the UDP tunnel socket it is bound to, or NULL
+ * @config: %QUIC_SOCKOPT_CONFIG
+ * @local_param: our transport parameters
+ * @remote_param: the peer's transport parameters (RFC 9000 defaults
+ *	until the peer's arrive, or as set for resumption)
+ * @events: bit N set delivers event type N
+ * @alpn: the ALPN list as set, NUL-terminated, or NULL
+ */
+struct quic_sock {
+	struct inet_sock		inet;
+	struct quic_udp_sock		*udp;
+	struct quic_config		config;
+	struct quic_transport_param	local_param;
+	struct quic_transport_param	remote_param;
+	u32				events;
+	char				*alpn;
+};
+
+/**
+ * struct quic6_sock - an AF_INET6 QUIC socket
+ * @quic: the QUIC socket
+ * @inet6: IPv6 socket state, must be last (6.1's inet6_sk_generic)
+ */
+struct quic6_sock {
+	struct quic_sock	quic;
+	struct ipv6_pinfo	inet6;
+};
+
+static inline struct quic_sock *quic_sk(const struct sock *sk)
+{
+	return (struct quic_sock *)sk;
+}
+
+extern struct proto quic_prot;
+extern struct proto quicv6_prot;
+extern const struct proto_ops quic_inet_ops;
+extern const struct proto_ops quic_inet6_ops;
+
+int quic_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int quic_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen);
+void quic_sockopt_init(struct quic_sock *qs);
+void quic_sockopt_destroy(struct quic_sock *qs);
+
+#endif /* __NET_QUIC_SOCKET_H */

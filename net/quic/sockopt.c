@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * QUIC socket options (draft-lxin-quic-socket-apis-02 section 5): the
+ * option table, and the options that configure a socket before it
+ * connects. Options that need a connection are not implemented yet and
+ * fail with -EOPNOTSUPP; an option used in a direction it does not have
+ * (or an unknown one) fails with -ENOPROTOOPT.
+ */
+
+#include <linux/slab.h>
+#include <linux/tls.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "socket.h"
+
+#define QUIC_OPT_GET	BIT(0)
+#define QUIC_OPT_SET	BIT(1)
+#define QUIC_OPT_RW	(QUIC_OPT_GET | QUIC_OPT_SET)
+
+/* Directions of each option of the draft (section 5). */
+static const u8 quic_sockopt_dirs[] = {
+	[QUIC_SOCKOPT_EVENT]			= QUIC_OPT_RW,
+	[QUIC_SOCKOPT_STREAM_OPEN]		= QUIC_OPT_GET,
+	[QUIC_SOCKOPT_STREAM_RESET]		= QUIC_OPT_SET,
+	[QUIC_SOCKOPT_STREAM_STOP_SENDING]	= QUIC_OPT_SET,
+	[QUIC_SOCKOPT_CONNECTION_ID]		= QUIC_OPT_RW,
+	[QUIC_SOCKOPT_CONNECTION_CLOSE]		= QUIC_OPT_RW,
+	[QUIC_SOCKOPT_CONNECTION_MIGRATION]	= QUIC_OPT_SET,
+	[QUIC_SOCKOPT_KEY_UPDATE]		= QUIC_OPT_SET,
+	[QUIC_SOCKOPT_TRANSPORT_PARAM]		= QUIC_OPT_RW,
+	[QUIC_SOCKOPT_CONFIG]			= QUIC_OPT_RW,
+	[QUIC_SOCKOPT_TOKEN]			= QUIC_OPT_RW,
+	[QUIC_SOCKOPT_ALPN]			= QUIC_OPT_RW,
+	[QUIC_SOCKOPT_SESSION_TICKET]		= QUIC_OPT_RW,
+	[QUIC_SOCKOPT_CRYPTO_SECRET]		= QUIC_OPT_SET,
+	[QUIC_SOCKOPT_TRANSPORT_PARAM_EXT]	= QUIC_OPT_RW,
+	[QUIC_SOCKOPT_STREAM_PEELOFF]		= QUIC_OPT_GET,
+};
+
+/* Accepted sizes: the draft's, and the shorter ones of earlier users. */
+#define QUIC_PARAM_MIN_LEN	offsetof(struct quic_transport_param, reserved)
+#define QUIC_CONFIG_MIN_LEN	offsetof(struct quic_config, keepalive_probe_interval)
+
+/* RFC 9000 section 18.2: what a peer that sent no parameter means. */
+static const struct quic_transport_param quic_remote_param_defaults = {
+	.remote				= 1,
+	.max_udp_payload_size		= QUIC_MAX_UDP_PAYLOAD,
+	.ack_delay_exponent		= 3,
+	.max_ack_delay			= 25000,
+	.active_connection_id_limit	= QUIC_MIN_CONN_ID_LIMIT,
+};
+
+/* Our defaults, as draft-lxin-quic-socket-apis-02 lists them. */
+static const struct quic_transport_param quic_local_param_defaults = {
+	.max_udp_payload_size		= QUIC_MAX_UDP_PAYLOAD,
+	.ack_delay_exponent		= 3,
+	.max_ack_delay			= 25000,
+	.active_connection_id_limit	= 7,
+	.max_idle_timeout		= 30 * 1000 * 1000,
+	.max_streams_bidi		= 100,
+	.max_streams_uni		= 100,
+	.max_data			= 65536 * 32,
+	.max_stream_data_bidi_local	= 65536 * 4,
+	.max_stream_data_bidi_remote	= 65536 * 4,
+	.max_stream_data_uni		= 65536 * 4,
+};
+
+static const struct quic_config quic_config_defaults = {
+	.version			= QUIC_VERSION_V1,
+	.initial_smoothed_rtt		= 333000,
+	.congestion_control_algo	= QUIC_CONG_ALG_RENO,
+};
+
+void quic_sockopt_init(struct quic_sock *qs)
+{
+	qs->config = quic_config_defaults;
+	qs->local_param = quic_local_param_defaults;
+	qs->remote_param = quic_remote_param_defaults;
+	qs->events = 0;
+	qs->alpn = NULL;
+}
+
+void quic_sockopt_destroy(struct quic_sock *qs)
+{
+	kfree(qs->alpn);
+	qs->alpn = NULL;
+}
+
+/* QUIC_SOCKOPT_EVENT */
+
+static int quic_sockopt_set_event(struct quic_sock *qs, sockptr_t optval,
+				  unsigned int optlen)
+{
+	struct quic_event_option ev;
+
+	if (optlen != sizeof(ev))
+		return -EINVAL;
+	if (copy_from_sockptr(&ev, optval, sizeof(ev)))
+		return -EFAULT;
+	if (ev.type == QUIC_EVENT_NONE || ev.type >= QUIC_EVENT_MAX)
+		return -EINVAL;
+	if (ev.on)
+		qs->events |= BIT(ev.type);
+	else
+		qs->events &= ~BIT(ev.type);
+	return 0;
+}
+
+static int quic_sockopt_get_event(struct quic_sock *qs, int len,
+				  char __user *optval, int __user *optlen)
+{
+	struct quic_event_option ev;
+
+	if (len < (int)sizeof(ev))
+		return -EINVAL;
+	if (copy_from_user(&ev, optval, sizeof(ev)))
+		return -EFAULT;
+	if (ev.type == QUIC_EVENT_NONE || ev.type >= QUIC_EVENT_MAX)
+		return -EINVAL;
+	ev.on = !!(qs->events & BIT(ev.type));
+	if (put_user(sizeof(ev), optlen) ||
+	    copy_to_user(optval, &ev, sizeof(ev)))
+		return -EFAULT;
+	return 0;
+}
+
+/* QUIC_SOCKOPT_TRANSPORT_PARAM: RFC 9000 section 18.2 bounds. */
+
+static int quic_param_check(const struct quic_transport_param *p)
+{
+	if (p->remote > 1 || p->reserved)
+		return -EINVAL;
+	if (p->max_udp_payload_size &&
+	    (p->max_udp_payload_size < QUIC_MIN_UDP_PAYLOAD ||
+	     p->max_udp_payload_size > QUIC_MAX_UDP_PAYLOAD))
+		return -EINVAL;
+	if (p->ack_delay_exponent > QUIC_MAX_ACK_DELAY_EXPONENT)
+		return -EINVAL;
+	if (p->max_ack_delay >= QUIC_MAX_ACK_DELAY)
+		return -EINVAL;
+	if (p->active_connection_id_limit &&
+	    (p->active_connection_id_limit < QUIC_MIN_CONN_ID_LIMIT ||
+	     p->active_connection_id_limit > QUIC_MAX_CONN_ID_LIMIT))
+		return -EINVAL;
+	if (p->max_idle_timeout && p->max_idle_timeout < QUIC_MIN_IDLE_TIMEOUT)
+		return -EINVAL;
+	if (p->max_streams_bidi > QUIC_MAX_STREAMS ||
+	    p->max_streams_uni > QUIC_MAX_STREAMS)
+		return -EINVAL;
+	if (p->max_data > QUIC_MAX_DATA ||
+	    p->max_stream_data_bidi_local > QUIC_MAX_STREAM_DATA ||
+	    p->max_stream_data_bidi_remote > QUIC_MAX_STREAM_DATA ||
+	    p->max_stream_data_uni > QUIC_MAX_STREAM_DATA)
+		return -EINVAL;
+	return 0;
+}
+
+#define quic_merge(dst, src, field)				\
+	do {							\
+		if ((src)->field)				\
+			(dst)->field = (src)->field;		\
+	} while (0)
+
+/* A field left 0 keeps its value; flags are booleans. */
+static void quic_param_merge(struct quic_transport_param *dst,
+			     const struct quic_transport_param *src)
+{
+	quic_merge(dst, src, disable_active_migration);
+	quic_merge(dst, src, grease_quic_bit);
+	quic_merge(dst, src, stateless_reset);
+	quic_merge(dst, src, disable_1rtt_encryption);
+	quic_merge(dst, src, disable_compatible_version);
+	quic_merge(dst, src, active_connection_id_limit);
+	quic_merge(dst, src, ack_delay_exponent);
+	quic_merge(dst, src, max_datagram_frame_size);
+	quic_merge(dst, src, max_udp_payload_size);
+	quic_merge(dst, src, max_idle_timeout);
+	quic_merge(dst, src, max_ack_delay);
+	quic_merge(dst, src, max_streams_bidi);
+	quic_merge(dst, src, max_streams_uni);
+	quic_merge(dst, src, max_data);
+	quic_merge(dst, src, max_stream_data_bidi_local);
+	quic_merge(dst, src, max_stream_data_bidi_remote);
+	quic_merge(dst, src, max_stream_data_uni);
+	dst->disable_active_migration = !!dst->disable_active_migration;
+	dst->grease_quic_bit = !!dst->grease_quic_bit;
+	dst->stateless_reset = !!dst->stateless_reset;
+	dst->disable_1rtt_encryption = !!dst->disable_1rtt_encryption;
+	dst->disable_compatible_version = !!dst->disable_compatible_version;
+}
+
+static int quic_sockopt_set_param(struct sock *sk, sockptr_t optval,
+				  unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_transport_param p = {};
+	int err;
+
+	if (optlen < QUIC_PARAM_MIN_LEN || optlen > sizeof(p))
+		return -EINVAL;
+	if (copy_from_sockptr(&p, optval, optlen))
+		return -EFAULT;
+	err = quic_param_check(&p);
+	if (err)
+		return err;
+	/* The peer's parameters are set only while a handshake resumes. */
+	if (p.remote)
+		return -EINVAL;
+	quic_param_merge(&qs->local_param, &p);
+	return 0;
+}
+
+static int quic_sockopt_get_param(struct sock *sk, int len,
+				  char __user *optval, int __user *optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_transport_param p;
+	u8 remote;
+
+	if (len < (int)QUIC_PARAM_MIN_LEN)
+		return -EINVAL;
+	if (get_user(remote, (u8 __user *)optval))
+		return -EFAULT;
+	if (remote > 1)
+		return -EINVAL;
+	p = remote ? qs->remote_param : qs->local_param;
+	p.remote = remote;
+	len = min_t(int, len, sizeof(p));
+	if (put_user(len, optlen) || copy_to_user(optval, &p, len))
+		return -EFAULT;
+	return 0;
+}
+
+/* QUIC_SOCKOPT_CONFIG */
+
+static int quic_config_check(const struct quic_config *c)
+{
+	if (c->version && c->version != QUIC_VERSION_V1 &&
+	    c->version != QUIC_VERSION_V2)
+		return -EINVAL;
+	if (c->plpmtud_probe_interval &&
+	    (c->plpmtud_probe_interval < QUIC_MIN_PLPMTUD_INTERVAL ||
+	     c->plpmtud_probe_interval > QUIC_MAX_PLPMTUD_INTERVAL))
+		return -EINVAL;
+	if (c->initial_smoothed_rtt &&
+	    (c->initial_smoothed_rtt < QUIC_MIN_INITIAL_RTT ||
+	     c->initial_smoothed_rtt > QUIC_MAX_INITIAL_RTT))
+		return -EINVAL;
+	switch (c->payload_cipher_type) {
+	case 0:
+	case TLS_CIPHER_AES_GCM_128:
+	case TLS_CIPHER_AES_GCM_256:
+	case TLS_CIPHER_CHACHA20_POLY1305:
+		break;
+	case TLS_CIPHER_AES_CCM_128:
+		return -EOPNOTSUPP;
+	default:
+		return -EINVAL;
+	}
+	if (c->congestion_control_algo >= QUIC_CONG_ALG_MAX)
+		return -EINVAL;
+	if (c->congestion_control_algo == QUIC_CONG_ALG_BBR)
+		return -EOPNOTSUPP;
+	if (c->certificate_request > 2)
+		return -EINVAL;
+	if (c->reserved[0] || c->reserved[1] || c->reserved[2])
+		return -EINVAL;
+	if (c->keepalive_probe_interval &&
+	    (c->keepalive_probe_interval < QUIC_MIN_KEEPALIVE_INTERVAL ||
+	     c->keepalive_probe_interval > QUIC_MAX_KEEPALIVE_INTERVAL))
+		return -EINVAL;
+	return 0;
+}
+
+static int quic_sockopt_set_config(struct sock *sk, sockptr_t optval,
+				   unsigned int optlen)
+{
+	struct quic_config *dst = &quic_sk(sk)->config;
+	struct quic_config c = {};
+	int err;
+
+	if (optlen < QUIC_CONFIG_MIN_LEN || optlen > sizeof(c))
+		return -EINVAL;
+	if (copy_from_sockptr(&c, optval, optlen))
+		return -EFAULT;
+	err = quic_config_check(&c);
+	if (err)
+		return err;
+	quic_merge(dst, &c, version);
+	quic_merge(dst, &c, plpmtud_probe_interval);
+	quic_merge(dst, &c, initial_smoothed_rtt);
+	quic_merge(dst, &c, payload_cipher_type);
+	quic_merge(dst, &c, congestion_control_algo);
+	quic_merge(dst, &c, receive_session_ticket);
+	quic_merge(dst, &c, certificate_request);
+	quic_merge(dst, &c, keepalive_probe_interval);
+	if (c.validate_peer_address)
+		dst->validate_peer_address = 1;
+	if (c.stream_data_nodelay)
+		dst->stream_data_nodelay = 1;
+	return 0;
+}
+
+static int quic_sockopt_get_config(struct sock *sk, int len,
+				   char __user *optval, int __user *optlen)
+{
+	struct quic_config *c = &quic_sk(sk)->config;
+
+	if (len < (int)QUIC_CONFIG_MIN_LEN)
+		return -EINVAL;
+	len = min_t(int, len, sizeof(*c));
+	if (put_user(len, optlen) || copy_to_user(optval, c, len))
+		return -EFAULT;
+	return 0;
+}
+
+/* QUIC_SOCKOPT_ALPN: "id[,id]..." (RFC 7301 section 3.1 identifiers). */
+
+static int quic_alpn_check(const char *alpn, unsigned int len)
+{
+	unsigned int i, id_len = 0;
+
+	for (i = 0; i < len; i++) {
+		if (alpn[i] == ',') {
+			if (!id_len)
+				return -EINVAL;
+			id_len = 0;
+			continue;
+		}
+		if (!alpn[i] || ++id_len > QUIC_ALPN_ID_MAX_LEN)
+			return -EINVAL;
+	}
+	return id_len ? 0 : -EINVAL;
+}
+
+static int quic_sockopt_set_alpn(struct sock *sk, sockptr_t optval,
+				 unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	char *alpn;
+	int err;
+
+	if (!optlen || optlen > QUIC_ALPN_MAX_LEN + 1)
+		return -EINVAL;
+	alpn = kzalloc(optlen + 1, GFP_KERNEL);
+	if (!alpn)
+		return -ENOMEM;
+	if (copy_from_sockptr(alpn, optval, optlen)) {
+		kfree(alpn);
+		return -EFAULT;
+	}
+	/* A C string may come with its terminating NUL. */
+	if (!alpn[optlen - 1])
+		optlen--;
+	err = -EINVAL;
+	if (optlen > QUIC_ALPN_MAX_LEN || quic_alpn_check(alpn, optlen))
+		goto err_free;
+	if (sk->sk_state == TCP_LISTEN)
+		goto err_free;
+	kfree(qs->alpn);
+	qs->alpn = alpn;
+	return 0;
+
+err_free:
+	kfree(alpn);
+	return err;
+}
+
+static int quic_sockopt_get_alpn(struct sock *sk, int len,
+				 char __user *optval, int __user *optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int alpn_len = qs->alpn ? strlen(qs->alpn) : 0;
+
+	if (len < alpn_len)
+		return -EINVAL;
+	/* Add the NUL when it fits; the length does not count it. */
+	if (copy_to_user(optval, qs->alpn ?: "", min(len, alpn_len + 1)) ||
+	    put_user(alpn_len, optlen))
+		return -EFAULT;
+	return 0;
+}
+
+static int quic_sockopt_dir(int optname, u8 dir)
+{
+	if (optname < 0 || optname >= ARRAY_SIZE(quic_sockopt_dirs) ||
+	    !(quic_sockopt_dirs[optname] & dir))
+		return -ENOPROTOOPT;
+	return 0;
+}
+
+int quic_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int err;
+
+	if (level != SOL_QUIC) {
+		if (sk->sk_family == AF_INET6)
+			return ipv6_setsockopt(sk, level, optname, optval, optlen);
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	}
+	err = quic_sockopt_dir(optname, QUIC_OPT_SET);
+	if (err)
+		return err;
+
+	lock_sock(sk);
+	switch (optname) {
+	case QUIC_SOCKOPT_EVENT:
+		err = quic_sockopt_set_event(qs, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM:
+		err = quic_sockopt_set_param(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONFIG:
+		err = quic_sockopt_set_config(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_ALPN:
+		err = quic_sockopt_set_alpn(sk, optval, optlen);
+		break;
+	default:
+		err = -EOPNOTSUPP;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+int quic_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int len, err;
+
+	if (level != SOL_QUIC) {
+		if (sk->sk_family == AF_INET6)
+			return ipv6_getsockopt(sk, level, optname, optval, optlen);
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	}
+	err = quic_sockopt_dir(optname, QUIC_OPT_GET);
+	if (err)
+		return err;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	lock_sock(sk);
+	switch (optname) {
+	case QUIC_SOCKOPT_EVENT:
+		err = quic_sockopt_get_event(qs, len, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM:
+		err = quic_sockopt_get_param(sk, len, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONFIG:
+		err = quic_sockopt_get_config(sk, len, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_ALPN:
+		err = quic_sockopt_get_alpn(sk, len, optval, optlen);
+		break;
+	default:
+		err = -EOPNOTSUPP;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Kernel UDP tunnel sockets (DESIGN section 6): one per local address and
+ * port, created by the first QUIC socket bound there and shared, counted,
+ * by the others. Table updates take the per-netns mutex, so get and put
+ * sleep and run in process context only.
+ */
+
+#include <linux/slab.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/udp_tunnel.h>
+
+#include "protocol.h"
+#include "udp.h"
+
+/* Called by UDP in softirq context for every datagram to the port. */
+static int quic_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	/* No QUIC connection exists to deliver to yet. */
+	kfree_skb(skb);
+	return 0;
+}
+
+static bool quic_addr_equal(const union quic_addr *a, const union quic_addr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->v4.sin_port == b->v4.sin_port &&
+		       a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
+	return a->v6.sin6_port == b->v6.sin6_port &&
+	       ipv6_addr_equal(&a->v6.sin6_addr, &b->v6.sin6_addr);
+}
+
+static __be16 quic_addr_port(const union quic_addr *a)
+{
+	return a->sa.sa_family == AF_INET ? a->v4.sin_port : a->v6.sin6_port;
+}
+
+static struct quic_udp_sock *quic_udp_sock_create(struct net *net,
+						  const union quic_addr *addr,
+						  bool v6only, int ifindex)
+{
+	struct udp_tunnel_sock_cfg tunnel_cfg = {};
+	struct udp_port_cfg cfg = {};
+	struct quic_udp_sock *us;
+	int err;
+
+	us = kzalloc(sizeof(*us), GFP_KERNEL);
+	if (!us)
+		return ERR_PTR(-ENOMEM);
+
+	cfg.family = addr->sa.sa_family;
+	cfg.bind_ifindex = ifindex;
+	if (cfg.family == AF_INET) {
+		cfg.local_ip = addr->v4.sin_addr;
+		cfg.local_udp_port = addr->v4.sin_port;
+		cfg.use_udp_checksums = 1;
+	} else {
+		cfg.local_ip6 = addr->v6.sin6_addr;
+		cfg.local_udp_port = addr->v6.sin6_port;
+		cfg.ipv6_v6only = v6only;
+		cfg.use_udp6_tx_checksums = 1;
+		cfg.use_udp6_rx_checksums = 1;
+	}
+	err = udp_sock_create(net, &cfg, &us->sock);
+	if (err)
+		goto err_free;
+
+	/* Learn the port the kernel picked when asked for port 0. */
+	err = kernel_getsockname(us->sock, &us->addr.sa);
+	if (err < 0)
+		goto err_release;
+
+	us->v6only = v6only;
+	us->ifindex = ifindex;
+	tunnel_cfg.sk_user_data = us;
+	tunnel_cfg.encap_type = 1;
+	tunnel_cfg.encap_rcv = quic_udp_encap_rcv;
+	setup_udp_tunnel_sock(net, us->sock, &tunnel_cfg);
+	return us;
+
+err_release:
+	udp_tunnel_sock_release(us->sock);
+err_free:
+	kfree(us);
+	return ERR_PTR(err);
+}
+
+/**
+ * quic_udp_sock_get - find or create the UDP socket for a local address
+ * @net: network namespace
+ * @addr: local address and port; port 0 always creates a new socket
+ * @reuse: the caller set SO_REUSEADDR
+ * @v6only: IPV6_V6ONLY of an AF_INET6 caller
+ * @ifindex: device the caller is bound to, 0 for none
+ *
+ * An existing socket is shared only when it and the caller both allow
+ * address reuse and agree on @v6only and @ifindex.
+ *
+ * Return: the socket with one more user, or an ERR_PTR: -EADDRINUSE when
+ * the address is taken, or the error of creating the socket.
+ */
+struct quic_udp_sock *quic_udp_sock_get(struct net *net,
+					const union quic_addr *addr,
+					bool reuse, bool v6only, int ifindex)
+{
+	struct quic_net *qn = quic_net(net);
+	struct quic_udp_sock *us;
+
+	mutex_lock(&qn->udp_lock);
+	if (quic_addr_port(addr)) {
+		list_for_each_entry(us, &qn->udp_socks, list) {
+			if (!quic_addr_equal(&us->addr, addr))
+				continue;
+			if (!us->reuse || !reuse || us->v6only != v6only ||
+			    us->ifindex != ifindex) {
+				us = ERR_PTR(-EADDRINUSE);
+				goto out;
+			}
+			us->users++;
+			goto out;
+		}
+	}
+
+	us = quic_udp_sock_create(net, addr, v6only, ifindex);
+	if (IS_ERR(us))
+		goto out;
+	us->users = 1;
+	us->reuse = reuse;
+	list_add(&us->list, &qn->udp_socks);
+out:
+	mutex_unlock(&qn->udp_lock);
+	return us;
+}
+
+/**
+ * quic_udp_sock_put - drop one user; the last one closes the UDP socket
+ * @net: network namespace the socket was created in
+ * @us: the socket
+ */
+void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us)
+{
+	struct quic_net *qn = quic_net(net);
+
+	mutex_lock(&qn->udp_lock);
+	if (!--us->users) {
+		list_del(&us->list);
+		/* Waits for readers of sk_user_data (RCU) before closing. */
+		udp_tunnel_sock_release(us->sock);
+		kfree(us);
+	}
+	mutex_unlock(&qn->udp_lock);
+}
+
+int quic_udp_net_init(struct net *net)
+{
+	struct quic_net *qn = quic_net(net);
+
+	mutex_init(&qn->udp_lock);
+	INIT_LIST_HEAD(&qn->udp_socks);
+	return 0;
+}
+
+void quic_udp_net_exit(struct net *net)
+{
+	/* Every QUIC socket holds its netns, so none can be left here. */
+	WARN_ON_ONCE(!list_empty(&quic_net(net)->udp_socks));
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kernel UDP tunnel sockets carrying QUIC packets, shared by every QUIC
+ * socket bound to the same local address and port.
+ */
+
+#ifndef __NET_QUIC_UDP_H
+#define __NET_QUIC_UDP_H
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/socket.h>
+
+/**
+ * union quic_addr - an IPv4 or IPv6 socket address
+ * @sa: the family
+ * @v4: AF_INET
+ * @v6: AF_INET6
+ */
+union quic_addr {
+	struct sockaddr		sa;
+	struct sockaddr_in	v4;
+	struct sockaddr_in6	v6;
+};
+
+/**
+ * struct quic_udp_sock - one kernel UDP socket and the QUIC sockets on it
+ * @list: entry in the per-netns table
+ * @sock: the kernel UDP tunnel socket
+ * @addr: its local address and port (the port as bound, never 0)
+ * @users: QUIC sockets bound to it; protected by the table's mutex
+ * @reuse: every user set SO_REUSEADDR, so more users may share it
+ * @v6only: IPV6_V6ONLY of an AF_INET6 socket
+ * @ifindex: SO_BINDTODEVICE of the users, 0 for none
+ */
+struct quic_udp_sock {
+	struct list_head	list;
+	struct socket		*sock;
+	union quic_addr		addr;
+	unsigned int		users;
+	bool			reuse;
+	bool			v6only;
+	int			ifindex;
+};
+
+struct quic_udp_sock *quic_udp_sock_get(struct net *net,
+					const union quic_addr *addr,
+					bool reuse, bool v6only, int ifindex);
+void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us);
+
+int quic_udp_net_init(struct net *net);
+void quic_udp_net_exit(struct net *net);
+
+#endif /* __NET_QUIC_UDP_H */
