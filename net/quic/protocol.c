@@ -101,6 +101,9 @@ static int __init quic_init(void)
 {
 	int err;
 
+	BUILD_BUG_ON(IPPROTO_QUIC != 261 || PF_INET != 2 || PF_INET6 != 10);
+	BUILD_BUG_ON(SOCK_STREAM != 1 || SOCK_DGRAM != 2);
+
 	err = register_pernet_subsys(&quic_net_ops);
 	if (err)
 		return err;
@@ -145,11 +148,14 @@ static void __exit quic_exit(void)
 module_init(quic_init);
 module_exit(quic_exit);
 
-/* socket() asks for these when IPPROTO_QUIC is not registered yet. */
-MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_QUIC, SOCK_DGRAM);
-MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_QUIC, SOCK_STREAM);
-MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_QUIC, SOCK_DGRAM);
-MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_QUIC, SOCK_STREAM);
+/* socket() asks for these when IPPROTO_QUIC is not registered yet. The
+ * numbers are spelt out: IPPROTO_QUIC and SOCK_* are enumerators, which
+ * __stringify() would leave as names (checked in quic_init()).
+ */
+MODULE_ALIAS("net-pf-2-proto-261-type-1");
+MODULE_ALIAS("net-pf-2-proto-261-type-2");
+MODULE_ALIAS("net-pf-10-proto-261-type-1");
+MODULE_ALIAS("net-pf-10-proto-261-type-2");
 MODULE_AUTHOR("The in-kernel multipath QUIC developers");
 MODULE_DESCRIPTION("QUIC transport protocol (RFC 9000) with multipath");
 MODULE_LICENSE("GPL");

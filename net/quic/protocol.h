@@ -14,7 +14,7 @@
  * @udp_socks: the &struct quic_udp_sock of this namespace
  */
 struct quic_net {
-	struct mutex		udp_lock;
+	struct mutex		udp_lock;	/* protects udp_socks */
 	struct list_head	udp_socks;
 };
 

@@ -157,38 +157,44 @@ static int quic_param_check(const struct quic_transport_param *p)
 	return 0;
 }
 
-#define quic_merge(dst, src, field)				\
-	do {							\
-		if ((src)->field)				\
-			(dst)->field = (src)->field;		\
-	} while (0)
-
 /* A field left 0 keeps its value; flags are booleans. */
 static void quic_param_merge(struct quic_transport_param *dst,
 			     const struct quic_transport_param *src)
 {
-	quic_merge(dst, src, disable_active_migration);
-	quic_merge(dst, src, grease_quic_bit);
-	quic_merge(dst, src, stateless_reset);
-	quic_merge(dst, src, disable_1rtt_encryption);
-	quic_merge(dst, src, disable_compatible_version);
-	quic_merge(dst, src, active_connection_id_limit);
-	quic_merge(dst, src, ack_delay_exponent);
-	quic_merge(dst, src, max_datagram_frame_size);
-	quic_merge(dst, src, max_udp_payload_size);
-	quic_merge(dst, src, max_idle_timeout);
-	quic_merge(dst, src, max_ack_delay);
-	quic_merge(dst, src, max_streams_bidi);
-	quic_merge(dst, src, max_streams_uni);
-	quic_merge(dst, src, max_data);
-	quic_merge(dst, src, max_stream_data_bidi_local);
-	quic_merge(dst, src, max_stream_data_bidi_remote);
-	quic_merge(dst, src, max_stream_data_uni);
-	dst->disable_active_migration = !!dst->disable_active_migration;
-	dst->grease_quic_bit = !!dst->grease_quic_bit;
-	dst->stateless_reset = !!dst->stateless_reset;
-	dst->disable_1rtt_encryption = !!dst->disable_1rtt_encryption;
-	dst->disable_compatible_version = !!dst->disable_compatible_version;
+	if (src->disable_active_migration)
+		dst->disable_active_migration = 1;
+	if (src->grease_quic_bit)
+		dst->grease_quic_bit = 1;
+	if (src->stateless_reset)
+		dst->stateless_reset = 1;
+	if (src->disable_1rtt_encryption)
+		dst->disable_1rtt_encryption = 1;
+	if (src->disable_compatible_version)
+		dst->disable_compatible_version = 1;
+	if (src->active_connection_id_limit)
+		dst->active_connection_id_limit = src->active_connection_id_limit;
+	if (src->ack_delay_exponent)
+		dst->ack_delay_exponent = src->ack_delay_exponent;
+	if (src->max_datagram_frame_size)
+		dst->max_datagram_frame_size = src->max_datagram_frame_size;
+	if (src->max_udp_payload_size)
+		dst->max_udp_payload_size = src->max_udp_payload_size;
+	if (src->max_idle_timeout)
+		dst->max_idle_timeout = src->max_idle_timeout;
+	if (src->max_ack_delay)
+		dst->max_ack_delay = src->max_ack_delay;
+	if (src->max_streams_bidi)
+		dst->max_streams_bidi = src->max_streams_bidi;
+	if (src->max_streams_uni)
+		dst->max_streams_uni = src->max_streams_uni;
+	if (src->max_data)
+		dst->max_data = src->max_data;
+	if (src->max_stream_data_bidi_local)
+		dst->max_stream_data_bidi_local = src->max_stream_data_bidi_local;
+	if (src->max_stream_data_bidi_remote)
+		dst->max_stream_data_bidi_remote = src->max_stream_data_bidi_remote;
+	if (src->max_stream_data_uni)
+		dst->max_stream_data_uni = src->max_stream_data_uni;
 }
 
 static int quic_sockopt_set_param(struct sock *sk, sockptr_t optval,
@@ -288,14 +294,22 @@ static int quic_sockopt_set_config(struct sock *sk, sockptr_t optval,
 	err = quic_config_check(&c);
 	if (err)
 		return err;
-	quic_merge(dst, &c, version);
-	quic_merge(dst, &c, plpmtud_probe_interval);
-	quic_merge(dst, &c, initial_smoothed_rtt);
-	quic_merge(dst, &c, payload_cipher_type);
-	quic_merge(dst, &c, congestion_control_algo);
-	quic_merge(dst, &c, receive_session_ticket);
-	quic_merge(dst, &c, certificate_request);
-	quic_merge(dst, &c, keepalive_probe_interval);
+	if (c.version)
+		dst->version = c.version;
+	if (c.plpmtud_probe_interval)
+		dst->plpmtud_probe_interval = c.plpmtud_probe_interval;
+	if (c.initial_smoothed_rtt)
+		dst->initial_smoothed_rtt = c.initial_smoothed_rtt;
+	if (c.payload_cipher_type)
+		dst->payload_cipher_type = c.payload_cipher_type;
+	if (c.congestion_control_algo)
+		dst->congestion_control_algo = c.congestion_control_algo;
+	if (c.receive_session_ticket)
+		dst->receive_session_ticket = c.receive_session_ticket;
+	if (c.certificate_request)
+		dst->certificate_request = c.certificate_request;
+	if (c.keepalive_probe_interval)
+		dst->keepalive_probe_interval = c.keepalive_probe_interval;
 	if (c.validate_peer_address)
 		dst->validate_peer_address = 1;
 	if (c.stream_data_nodelay)
