@@ -32,7 +32,6 @@
 
 /* ALPN list as user space passes it: "h3,hq-interop" (RFC 7301). */
 #define QUIC_ALPN_MAX_LEN		128
-#define QUIC_ALPN_ID_MAX_LEN		255
 
 /**
  * struct quic_sock - a QUIC socket

