@@ -19,6 +19,8 @@
 static int quic_init_sock(struct sock *sk)
 {
 	quic_sockopt_init(quic_sk(sk));
+	/* Counted in /proc/net/protocols and /proc/net/sockstat-like views. */
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	return 0;
 }
 
@@ -31,6 +33,7 @@ static void quic_destroy_sock(struct sock *sk)
 		qs->udp = NULL;
 	}
 	quic_sockopt_destroy(qs);
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 
 static void quic_close(struct sock *sk, long timeout)
