@@ -32,7 +32,9 @@ help:
 deps:
 	@tools/testing/deps build
 
-modules: deps
+# Install the Debian headers only when no kernel tree was named (DKMS and
+# other callers pass KDIR and must not reach for apt).
+modules: $(if $(KDIR),,deps)
 	@test -n "$(KDIR)" -a -e "$(KDIR)/Makefile" || \
 		{ echo "make: no kernel tree at KDIR='$(KDIR)'" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_QUIC=m CONFIG_DEBUG_INFO_BTF_MODULES= W=$(W) C=$(C) modules
@@ -54,7 +56,7 @@ install: modules_install headers_install
 
 modules_install: modules
 	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_QUIC=m modules_install
-	depmod -a $(notdir $(patsubst %/,%,$(dir $(KDIR:%/=%/build))))
+	depmod -a $$(cat $(KDIR)/include/config/kernel.release)
 
 headers_install:
 	install -D -m 0644 include/uapi/linux/quic.h \
