@@ -7,7 +7,8 @@
 #   make KDIR=/path      against another kernel tree (built, or O= output)
 #   make demo            the main job: boot the VM, show QUIC working
 #   make check           static checks, VM runner tests, kselftests in the VM
-#   make check-debug     kselftests (and KUnit) on the debug kernel
+#   make check-debug     in-tree build, runner sanitiser tests and the
+#                        kselftests (and KUnit) on the debug kernel
 #   make debug-kernel    build (once, cached) the debug kernel
 #   make install         install quic.ko, the uapi header and the tools
 
@@ -27,7 +28,7 @@ export QUIC_CACHE ?= /var/cache/quic-dev
 all: modules tools
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,14p' Makefile
 
 deps:
 	@tools/testing/deps build
@@ -73,6 +74,9 @@ debug-modules: debug-kernel
 		Kbuild include net $(DEBUG_BUILD)/
 	$(MAKE) -C $$($(VM)/build-kernel --print-dir) M=$(DEBUG_BUILD) \
 		CONFIG_QUIC=m CONFIG_DEBUG_INFO_BTF_MODULES= W=$(W) modules
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		tools/testing/vm/tests/ $(DEBUG_BUILD)/vm-tests/
+	$(MAKE) -C $(DEBUG_BUILD)/vm-tests KDIR=$$($(VM)/build-kernel --print-dir)
 
 demo: all
 	$(VM)/run -- tools/net/quic/demo.sh
@@ -83,5 +87,7 @@ check: all
 	$(VM)/run --timeout 1200 -- tools/testing/selftests/net/quic/run_all.sh
 
 check-debug: debug-modules selftests
+	tools/testing/check-intree
+	tools/testing/vm/selftest --debug
 	$(VM)/run --debug --timeout 2400 -- \
 		tools/testing/selftests/net/quic/run_all.sh

@@ -29,13 +29,18 @@ vm_need_packages()
 	[ "$(id -u)" -eq 0 ] ||
 		vm_die "missing packages (${missing[*]}); run as root or install them"
 	vm_log "installing ${missing[*]}"
+	# Package lists are refreshed once, and again if they went stale.
 	if [ ! -e "$QUIC_CACHE/.apt-updated" ]; then
 		apt-get update -q >&2 || vm_die "apt-get update failed"
 		mkdir -p "$QUIC_CACHE" && touch "$QUIC_CACHE/.apt-updated"
 	fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "${missing[@]}" >&2 ||
-		vm_die "apt-get install ${missing[*]} failed"
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "${missing[@]}" >&2; then
+		apt-get update -q >&2 || vm_die "apt-get update failed"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "${missing[@]}" >&2 ||
+			vm_die "apt-get install ${missing[*]} failed"
+	fi
 }
 
 # The stock Debian 6.1 kernel release the module and the VM target
