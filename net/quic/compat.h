@@ -10,12 +10,15 @@
 
 #include <linux/version.h>
 
+#include <net/sock.h>
+
 /* 6.5 replaced the "ipv6_pinfo is last" rule by an explicit offset. */
+static inline void quic_proto_set_ipv6_pinfo(struct proto *prot,
+					     unsigned int offset)
+{
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-#define QUIC_PROTO_IPV6_PINFO(type, member) \
-	.ipv6_pinfo_offset = offsetof(type, member),
-#else
-#define QUIC_PROTO_IPV6_PINFO(type, member)
+	prot->ipv6_pinfo_offset = offset;
 #endif
+}
 
 #endif /* __NET_QUIC_COMPAT_H */

@@ -110,6 +110,7 @@ static int __init quic_init(void)
 	err = proto_register(&quic_prot, 1);
 	if (err)
 		goto err_pernet;
+	quic_proto_init_v6();
 	err = proto_register(&quicv6_prot, 1);
 	if (err)
 		goto err_proto;

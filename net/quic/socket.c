@@ -232,23 +232,19 @@ struct proto quic_prot = {
 	.obj_size	= sizeof(struct quic_sock),
 };
 
-struct proto quicv6_prot = {
-	.name		= "QUICv6",
-	.owner		= THIS_MODULE,
-	.init		= quic_init_sock,
-	.destroy	= quic_destroy_sock,
-	.close		= quic_close,
-	.connect	= quic_connect,
-	.setsockopt	= quic_setsockopt,
-	.getsockopt	= quic_getsockopt,
-	.sendmsg	= quic_sendmsg,
-	.recvmsg	= quic_recvmsg,
-	.bind		= quic_bind,
-	.hash		= quic_hash,
-	.unhash		= quic_unhash,
-	.obj_size	= sizeof(struct quic6_sock),
-	QUIC_PROTO_IPV6_PINFO(struct quic6_sock, inet6)
-};
+/* Set up in quic_proto_init_v6(): quic_prot with IPv6's object layout. */
+struct proto quicv6_prot;
+
+void quic_proto_init_v6(void)
+{
+	/* 6.1 finds ipv6_pinfo at obj_size - sizeof(): no tail padding. */
+	BUILD_BUG_ON(offsetof(struct quic6_sock, inet6) +
+		     sizeof(struct ipv6_pinfo) != sizeof(struct quic6_sock));
+	quicv6_prot = quic_prot;
+	strscpy(quicv6_prot.name, "QUICv6", sizeof(quicv6_prot.name));
+	quicv6_prot.obj_size = sizeof(struct quic6_sock);
+	quic_proto_set_ipv6_pinfo(&quicv6_prot, offsetof(struct quic6_sock, inet6));
+}
 
 const struct proto_ops quic_inet_ops = {
 	.family		= PF_INET,

@@ -71,6 +71,7 @@ static inline struct quic_sock *quic_sk(const struct sock *sk)
 
 extern struct proto quic_prot;
 extern struct proto quicv6_prot;
+void quic_proto_init_v6(void);
 extern const struct proto_ops quic_inet_ops;
 extern const struct proto_ops quic_inet6_ops;
 
