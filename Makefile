@@ -17,6 +17,7 @@ VM := $(TOP)/tools/testing/vm
 # Deferred: evaluated after 'deps' has installed the headers.
 KDIR ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
 DEBUG_BUILD := $(TOP)/.build/debug
+KMOD := tools/testing/selftests/net/quic/kmod
 W ?=
 C ?=
 export QUIC_CACHE ?= /var/cache/quic-dev
@@ -42,6 +43,7 @@ modules: $(if $(KDIR),,deps)
 
 tools: deps
 	$(MAKE) -C tools/testing/selftests/net/quic
+	$(MAKE) -C tools/testing/selftests/net/quic/kmod KDIR=$(KDIR)
 	$(MAKE) -C tools/testing/vm/tests KDIR=$(KDIR)
 
 selftests:
@@ -51,6 +53,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true
 	$(MAKE) -C tools/testing/selftests/net/quic clean
 	$(MAKE) -C tools/testing/vm/tests clean KDIR=$(KDIR)
+	$(MAKE) -C $(KMOD) clean KDIR=$(KDIR)
 	rm -rf .build
 
 install: modules_install headers_install
@@ -77,6 +80,10 @@ debug-modules: debug-kernel
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		tools/testing/vm/tests/ $(DEBUG_BUILD)/vm-tests/
 	$(MAKE) -C $(DEBUG_BUILD)/vm-tests KDIR=$$($(VM)/build-kernel --print-dir)
+	mkdir -p $(DEBUG_BUILD)/$(KMOD)
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		$(KMOD)/ $(DEBUG_BUILD)/$(KMOD)/
+	$(MAKE) -C $(DEBUG_BUILD)/$(KMOD) KDIR=$$($(VM)/build-kernel --print-dir)
 
 demo: all
 	$(VM)/run -- tools/net/quic/demo.sh
