@@ -71,18 +71,18 @@ headers_install:
 debug-kernel:
 	$(VM)/build-kernel
 
+# Sources only (kbuild outputs such as *.mod name absolute object paths and
+# must not travel): tracked files and new, not ignored ones.
+DEBUG_SRCS := Kbuild include net tools/testing/vm/tests $(KMOD)
+
 debug-modules: debug-kernel
 	@mkdir -p $(DEBUG_BUILD)
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		Kbuild include net $(DEBUG_BUILD)/
+	git ls-files -z --cached --others --exclude-standard $(DEBUG_SRCS) | \
+		rsync -a --from0 --files-from=- . $(DEBUG_BUILD)/
 	$(MAKE) -C $$($(VM)/build-kernel --print-dir) M=$(DEBUG_BUILD) \
 		CONFIG_QUIC=m CONFIG_DEBUG_INFO_BTF_MODULES= W=$(W) modules
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		tools/testing/vm/tests/ $(DEBUG_BUILD)/vm-tests/
-	$(MAKE) -C $(DEBUG_BUILD)/vm-tests KDIR=$$($(VM)/build-kernel --print-dir)
-	mkdir -p $(DEBUG_BUILD)/$(KMOD)
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		$(KMOD)/ $(DEBUG_BUILD)/$(KMOD)/
+	$(MAKE) -C $(DEBUG_BUILD)/tools/testing/vm/tests \
+		KDIR=$$($(VM)/build-kernel --print-dir)
 	$(MAKE) -C $(DEBUG_BUILD)/$(KMOD) KDIR=$$($(VM)/build-kernel --print-dir)
 
 demo: all
