@@ -17,57 +17,7 @@
 
 #include "../crypto.h"
 
-#if IS_ENABLED(CONFIG_KUNIT)
-#include <kunit/test.h>
-
-struct quic_test_ctx {
-	struct kunit *test;
-};
-
-#define quic_test_fail(ctx, fmt, ...) \
-	KUNIT_FAIL((ctx)->test, fmt, ##__VA_ARGS__)
-#else
-struct quic_test_ctx {
-	int failures;
-};
-
-#define quic_test_fail(ctx, fmt, ...)					\
-	do {								\
-		(ctx)->failures++;					\
-		pr_err("    # " fmt "\n", ##__VA_ARGS__);		\
-	} while (0)
-#endif
-
-struct quic_test_case {
-	const char *name;
-	void (*run)(struct quic_test_ctx *ctx);
-};
-
-static bool quic_expect_mem(struct quic_test_ctx *ctx, int line,
-			    const char *what, const u8 *got, const u8 *want,
-			    u32 len)
-{
-	if (!memcmp(got, want, len))
-		return true;
-	quic_test_fail(ctx, "line %d: %s differs: got %*phN, want %*phN", line,
-		       what, min(len, 32U), got, min(len, 32U), want);
-	return false;
-}
-
-static bool quic_expect_int(struct quic_test_ctx *ctx, int line,
-			    const char *what, long long got, long long want)
-{
-	if (got == want)
-		return true;
-	quic_test_fail(ctx, "line %d: %s is %lld, want %lld", line, what, got,
-		       want);
-	return false;
-}
-
-#define EXPECT_MEM(ctx, got, want, len) \
-	quic_expect_mem(ctx, __LINE__, #got, got, want, len)
-#define EXPECT_INT(ctx, got, want) \
-	quic_expect_int(ctx, __LINE__, #got, got, want)
+#include "quic_test.h"
 
 /* draft-ietf-quic-multipath-21 section 2.4: path 3, packet number 54321. */
 static void quic_test_multipath_nonce(struct quic_test_ctx *ctx)
@@ -417,66 +367,9 @@ static const struct quic_test_case quic_crypto_cases[] = {
 	{ "round_trip", quic_test_round_trip },
 };
 
-#if IS_ENABLED(CONFIG_KUNIT)
-static const void *quic_crypto_case_params(const void *prev, char *desc)
-{
-	const struct quic_test_case *c = prev;
-
-	c = c ? c + 1 : quic_crypto_cases;
-	if (c >= quic_crypto_cases + ARRAY_SIZE(quic_crypto_cases))
-		return NULL;
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-	return c;
-}
-
-static void quic_crypto_case_run(struct kunit *test)
-{
-	const struct quic_test_case *c = test->param_value;
-	struct quic_test_ctx ctx = { .test = test };
-
-	c->run(&ctx);
-}
-
-static struct kunit_case quic_crypto_kunit_cases[] = {
-	KUNIT_CASE_PARAM(quic_crypto_case_run, quic_crypto_case_params),
-	{}
-};
-
-static struct kunit_suite quic_crypto_suite = {
-	.name = "quic_crypto",
-	.test_cases = quic_crypto_kunit_cases,
-};
-
-kunit_test_suite(quic_crypto_suite);
-#else
-static int __init quic_crypto_test_init(void)
-{
-	int i, failed = 0;
-
-	pr_info("KTAP version 1\n");
-	pr_info("# Subtest: quic_crypto\n");
-	pr_info("1..%zu\n", ARRAY_SIZE(quic_crypto_cases));
-	for (i = 0; i < ARRAY_SIZE(quic_crypto_cases); i++) {
-		struct quic_test_ctx ctx = {};
-
-		quic_crypto_cases[i].run(&ctx);
-		pr_info("%sok %d %s\n", ctx.failures ? "not " : "", i + 1,
-			quic_crypto_cases[i].name);
-		failed += !!ctx.failures;
-	}
-	pr_info("# quic_crypto: pass:%zu fail:%d skip:0 total:%zu\n",
-		ARRAY_SIZE(quic_crypto_cases) - failed, failed,
-		ARRAY_SIZE(quic_crypto_cases));
-	return failed ? -EINVAL : 0;
-}
-
-static void __exit quic_crypto_test_exit(void)
-{
-}
-
-module_init(quic_crypto_test_init);
-module_exit(quic_crypto_test_exit);
-#endif
+#define QUIC_TEST_SUITE_NAME	"quic_crypto"
+#define QUIC_TEST_CASES		quic_crypto_cases
+#include "quic_test_suite.h"
 
 MODULE_DESCRIPTION("QUIC packet protection test vectors");
 MODULE_LICENSE("GPL");

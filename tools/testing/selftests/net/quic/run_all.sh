@@ -8,7 +8,7 @@
 
 cd "$(dirname "$0")" || exit 1
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(quic_socket quic_bind quic_sockopt quic_module.sh quic_crypto.sh)
+[ ${#tests[@]} -gt 0 ] || tests=(quic_socket quic_bind quic_sockopt quic_module.sh quic_ktests.sh)
 timeout_s=$(sed -n 's/^timeout=//p' settings)
 
 # totals_field NAME "# Totals: pass:1 fail:0 ..." -> the number after NAME:
