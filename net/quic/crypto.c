@@ -136,6 +136,7 @@ static int quic_crypto_hkdf_extract(const char *hash, const u8 *salt,
  * @out: output
  * @out_len: output length, at most 255 hash lengths
  *
+ * Context: process context; allocates a transform.
  * Return: 0 or a negative errno.
  */
 int quic_crypto_hkdf_expand_label(const char *hash, const u8 *secret,
@@ -205,6 +206,7 @@ out:
  * @client: client_initial_secret, %QUIC_INITIAL_SECRET_LEN bytes
  * @server: server_initial_secret, %QUIC_INITIAL_SECRET_LEN bytes
  *
+ * Context: process context; allocates transforms.
  * Return: 0 or a negative errno.
  */
 int quic_crypto_initial_secrets(u32 version, const u8 *dcid, u32 dcid_len,
@@ -311,6 +313,7 @@ err_wipe:
  * RFC 9001 section 5.1: key, iv and hp come from the secret with
  * HKDF-Expand-Label.
  *
+ * Context: process context; allocates transforms.
  * Return: 0, -EINVAL for an unknown cipher, or the crypto API's error.
  */
 int quic_crypto_key_install(struct quic_crypto_key *key, u32 version,
@@ -331,6 +334,7 @@ int quic_crypto_key_install(struct quic_crypto_key *key, u32 version,
  * The secret advances with the "quic ku" label and gives a new packet key
  * and IV; the header protection key stays (RFC 9001 section 6.6).
  *
+ * Context: process context; allocates transforms.
  * Return: 0 or a negative errno.
  */
 int quic_crypto_key_update(struct quic_crypto_key *next,
@@ -569,6 +573,7 @@ int quic_crypto_hp_remove(struct quic_crypto_key *key, u8 *pkt, u32 len,
  * The tag is AES-128-GCM with a fixed key and nonce over no plaintext, the
  * AAD being the Retry pseudo-packet: ODCID length, ODCID, Retry packet.
  *
+ * Context: process context; allocates a transform.
  * Return: 0 or a negative errno.
  */
 int quic_crypto_retry_tag(u32 version, const u8 *odcid, u32 odcid_len,
@@ -599,10 +604,10 @@ int quic_crypto_retry_tag(u32 version, const u8 *odcid, u32 odcid_len,
 		goto out_tfm;
 
 	err = -ENOMEM;
-	buf = kmalloc(aad_len + QUIC_TAG_LEN, GFP_ATOMIC);
+	buf = kmalloc(aad_len + QUIC_TAG_LEN, GFP_KERNEL);
 	if (!buf)
 		goto out_tfm;
-	req = aead_request_alloc(tfm, GFP_ATOMIC);
+	req = aead_request_alloc(tfm, GFP_KERNEL);
 	if (!req)
 		goto out_buf;
 	buf[0] = odcid_len;
