@@ -16,6 +16,7 @@
 #include <linux/quic.h>
 
 #include "../crypto.h"
+#include "crypto_vectors.h"
 
 #include "quic_test.h"
 
@@ -286,6 +287,90 @@ out:
 	kfree(pkt);
 }
 
+/* RFC 9001 A.2, A.3 and RFC 9369 A.2, A.3: every byte of the client and
+ * server Initial packets of both versions, sealed from their plaintext and
+ * opened back.
+ */
+struct quic_test_initial_packet {
+	const char *name;
+	u32 version;
+	bool client;
+	const u8 *hdr, *payload, *packet;
+	u32 hdr_len, payload_len, padded_len, packet_len, pn_len;
+	u64 pn;
+};
+
+#define QUIC_TEST_INITIAL(v, V, side, SIDE, is_client, padded) {		\
+	.name = #v " " #side,						\
+	.version = QUIC_##V##_VERSION,					\
+	.client = is_client,						\
+	.hdr = quic_##v##_##side##_initial_header,			\
+	.hdr_len = sizeof(quic_##v##_##side##_initial_header),		\
+	.payload = quic_##v##_##side##_initial_payload,			\
+	.payload_len = sizeof(quic_##v##_##side##_initial_payload),	\
+	.padded_len = padded,						\
+	.packet = quic_##v##_##side##_initial_packet,			\
+	.packet_len = QUIC_##V##_##SIDE##_INITIAL_PACKET_LEN,		\
+	.pn = QUIC_##V##_##SIDE##_INITIAL_PN,				\
+	.pn_len = QUIC_##V##_##SIDE##_INITIAL_PN_LEN,			\
+}
+
+static const struct quic_test_initial_packet quic_test_initial_packets[] = {
+	QUIC_TEST_INITIAL(v1, V1, client, CLIENT, true, QUIC_V1_CLIENT_INITIAL_PAYLOAD_LEN),
+	QUIC_TEST_INITIAL(v1, V1, server, SERVER, false,
+			  sizeof(quic_v1_server_initial_payload)),
+	QUIC_TEST_INITIAL(v2, V2, client, CLIENT, true, QUIC_V2_CLIENT_INITIAL_PAYLOAD_LEN),
+	QUIC_TEST_INITIAL(v2, V2, server, SERVER, false,
+			  sizeof(quic_v2_server_initial_payload)),
+};
+
+static void quic_test_initial_packet(struct quic_test_ctx *ctx,
+				     const struct quic_test_initial_packet *t)
+{
+	u8 client[QUIC_INITIAL_SECRET_LEN], server[QUIC_INITIAL_SECRET_LEN];
+	u32 pn_offset = t->hdr_len - t->pn_len, pn_len;
+	struct quic_crypto_key *key = NULL;
+	u8 *pkt;
+
+	pkt = kzalloc(t->packet_len, GFP_KERNEL);
+	if (!pkt) {
+		quic_test_fail(ctx, "out of memory");
+		return;
+	}
+	if (!EXPECT_INT(ctx, t->hdr_len + t->padded_len + QUIC_TAG_LEN, t->packet_len) ||
+	    !EXPECT_INT(ctx, quic_crypto_initial_secrets(t->version, quic_test_dcid,
+							 sizeof(quic_test_dcid),
+							 client, server), 0))
+		goto out;
+	key = quic_test_key(ctx, t->version, TLS_CIPHER_AES_GCM_128,
+			    t->client ? client : server);
+	if (!key)
+		goto out;
+	memcpy(pkt, t->hdr, t->hdr_len);
+	memcpy(pkt + t->hdr_len, t->payload, t->payload_len);
+	EXPECT_INT(ctx, quic_crypto_seal(key, pkt, t->hdr_len, t->padded_len, 0, t->pn), 0);
+	EXPECT_INT(ctx, quic_crypto_hp_apply(key, pkt, t->packet_len, pn_offset, t->pn_len), 0);
+	if (memcmp(pkt, t->packet, t->packet_len))
+		quic_test_fail(ctx, "%s Initial differs from the RFC's", t->name);
+
+	EXPECT_INT(ctx, quic_crypto_hp_remove(key, pkt, t->packet_len, pn_offset, &pn_len), 0);
+	EXPECT_INT(ctx, pn_len, t->pn_len);
+	EXPECT_INT(ctx, quic_crypto_open(key, pkt, t->hdr_len, t->packet_len, 0, t->pn), 0);
+	EXPECT_MEM(ctx, pkt, t->hdr, t->hdr_len);
+	EXPECT_MEM(ctx, pkt + t->hdr_len, t->payload, t->payload_len);
+out:
+	quic_test_key_put(key);
+	kfree(pkt);
+}
+
+static void quic_test_initial_packets_all(struct quic_test_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(quic_test_initial_packets); i++)
+		quic_test_initial_packet(ctx, &quic_test_initial_packets[i]);
+}
+
 /* RFC 9001 Appendix A.5: ChaCha20-Poly1305 short header packet. */
 static void quic_test_chacha20_short_header(struct quic_test_ctx *ctx)
 {
@@ -456,6 +541,7 @@ out:
 static const struct quic_test_case quic_crypto_cases[] = {
 	{ "initial_keys", quic_test_initial_keys },
 	{ "client_initial", quic_test_client_initial },
+	{ "initial_packets", quic_test_initial_packets_all },
 	{ "chacha20_short_header", quic_test_chacha20_short_header },
 	{ "retry_tag", quic_test_retry_tag },
 	{ "multipath_nonce", quic_test_multipath_nonce },
