@@ -11,6 +11,7 @@
 #include <net/protocol.h>
 #include <net/transp_v6.h>
 
+#include "cid.h"
 #include "protocol.h"
 #include "socket.h"
 
@@ -104,9 +105,12 @@ static int __init quic_init(void)
 	BUILD_BUG_ON(IPPROTO_QUIC != 261 || PF_INET != 2 || PF_INET6 != 10);
 	BUILD_BUG_ON(SOCK_STREAM != 1 || SOCK_DGRAM != 2);
 
-	err = register_pernet_subsys(&quic_net_ops);
+	err = quic_cid_table_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&quic_net_ops);
+	if (err)
+		goto err_cid;
 	err = proto_register(&quic_prot, 1);
 	if (err)
 		goto err_pernet;
@@ -133,6 +137,8 @@ err_proto:
 	proto_unregister(&quic_prot);
 err_pernet:
 	unregister_pernet_subsys(&quic_net_ops);
+err_cid:
+	quic_cid_table_destroy();
 	return err;
 }
 
@@ -143,6 +149,9 @@ static void __exit quic_exit(void)
 	proto_unregister(&quicv6_prot);
 	proto_unregister(&quic_prot);
 	unregister_pernet_subsys(&quic_net_ops);
+	/* kfree_rcu() of IDs and UDP sockets must be done before unload. */
+	rcu_barrier();
+	quic_cid_table_destroy();
 	pr_info("quic: unloaded\n");
 }
 

@@ -8,6 +8,7 @@
 #include <linux/quic.h>
 #include <net/inet_sock.h>
 
+#include "conn.h"
 #include "udp.h"
 
 /* RFC 9000 section 18.2 limits, and the bounds this implementation sets. */
@@ -30,6 +31,12 @@
 #define QUIC_MIN_KEEPALIVE_INTERVAL	1000000
 #define QUIC_MAX_KEEPALIVE_INTERVAL	(3600U * 1000 * 1000)
 
+/* Socket buffer defaults: enough for a few windows of stream data. */
+#define QUIC_SNDBUF_DEFAULT		(4 * 1024 * 1024)
+#define QUIC_RCVBUF_DEFAULT		(8 * 1024 * 1024)
+/* How long close() waits for data in flight to be acknowledged. */
+#define QUIC_CLOSE_WAIT_DEFAULT		(5 * HZ)
+
 /* ALPN list as user space passes it: "h3,hq-interop" (RFC 7301). */
 #define QUIC_ALPN_MAX_LEN		128
 
@@ -43,6 +50,8 @@
  *	until the peer's arrive, or as set for resumption)
  * @events: bit N set delivers event type N
  * @alpn: the ALPN list as set, NUL-terminated, or NULL
+ * @send_sid: the stream the last sendmsg() wrote to, -1 for none
+ * @conn: the connection
  */
 struct quic_sock {
 	struct inet_sock		inet;
@@ -52,6 +61,8 @@ struct quic_sock {
 	struct quic_transport_param	remote_param;
 	u32				events;
 	char				*alpn;
+	s64				send_sid;
+	struct quic_conn		conn;
 };
 
 /**
@@ -81,5 +92,24 @@ int quic_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen);
 void quic_sockopt_init(struct quic_sock *qs);
 void quic_sockopt_destroy(struct quic_sock *qs);
+
+void quic_set_bound_addr(struct sock *sk, const union quic_addr *a);
+void quic_set_peer_addr(struct sock *sk, const union quic_addr *a);
+
+/* accept.c */
+bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb);
+int quic_accept(struct sock *sk, struct sock **newsk, int flags, bool kern);
+
+/* msg.c */
+int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		 int *addr_len);
+void quic_sock_queue_rcv(struct sock *sk, struct sk_buff *skb);
+void quic_sock_uncharge(struct sock *sk, u32 bytes);
+bool quic_sock_writable(const struct sock *sk);
+void quic_stream_write_space(struct sock *sk);
+void quic_stream_event(struct sock *sk, struct quic_stream *st);
+void quic_event_connection_close(struct sock *sk);
+void quic_stream_reset(struct sock *sk, struct quic_stream *st, u64 code);
 
 #endif /* __NET_QUIC_SOCKET_H */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * QUIC socket options (draft-lxin-quic-socket-apis-02 section 5): the
- * option table, and the options that configure a socket before it
- * connects. Options that need a connection are not implemented yet and
+ * option table, the options that configure a socket before it connects,
+ * and those of the handshake and of streams. Options not implemented yet
  * fail with -EOPNOTSUPP; an option used in a direction it does not have
  * (or an unknown one) fails with -ENOPROTOOPT.
  */
@@ -13,6 +13,8 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
+#include "input.h"
+#include "output.h"
 #include "socket.h"
 
 #define QUIC_OPT_GET	BIT(0)
@@ -399,6 +401,196 @@ static int quic_sockopt_get_alpn(struct sock *sk, int len,
 	return 0;
 }
 
+/* QUIC_SOCKOPT_CRYPTO_SECRET: the kernel derives the keys itself. */
+static int quic_sockopt_set_secret(struct sock *sk, sockptr_t optval,
+				   unsigned int optlen)
+{
+	struct quic_crypto_secret secret;
+	int err;
+
+	if (optlen != sizeof(secret))
+		return -EINVAL;
+	if (copy_from_sockptr(&secret, optval, sizeof(secret)))
+		return -EFAULT;
+	err = -EINVAL;
+	if (secret.send <= 1 && !secret.reserved)
+		err = quic_conn_set_secret(sk, &secret);
+	memzero_explicit(&secret, sizeof(secret));
+	return err;
+}
+
+/* QUIC_SOCKOPT_TRANSPORT_PARAM_EXT: the TLS extension body, both ways. */
+#define QUIC_TPARAM_EXT_MAX	512
+
+static int quic_sockopt_set_param_ext(struct sock *sk, sockptr_t optval,
+				      unsigned int optlen)
+{
+	u8 *buf;
+	int err;
+
+	if (!optlen || optlen > QUIC_TPARAM_EXT_MAX)
+		return -EINVAL;
+	buf = memdup_sockptr(optval, optlen);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = quic_conn_set_tparams_ext(sk, buf, optlen);
+	kfree(buf);
+	return err;
+}
+
+static int quic_sockopt_get_param_ext(struct sock *sk, int len,
+				      char __user *optval, int __user *optlen)
+{
+	u8 *buf;
+	int n;
+
+	buf = kzalloc(QUIC_TPARAM_EXT_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = quic_conn_get_tparams_ext(sk, buf, QUIC_TPARAM_EXT_MAX);
+	if (n >= 0 && len < n)
+		n = -EINVAL;
+	if (n >= 0 && (copy_to_user(optval, buf, n) || put_user(n, optlen)))
+		n = -EFAULT;
+	kfree(buf);
+	return n < 0 ? n : 0;
+}
+
+/* QUIC_SOCKOPT_CONNECTION_CLOSE: set, the error code and phrase close()
+ * sends (a TLS alert code, 0x100-0x1ff, goes as a transport error, RFC 9001
+ * section 4.8); get, what the peer closed the connection with.
+ */
+static int quic_sockopt_set_close(struct sock *sk, sockptr_t optval,
+				  unsigned int optlen)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	char reason[sizeof(c->user_close_reason)];
+	struct quic_connection_close cc;
+	u32 n;
+
+	if (optlen < offsetof(struct quic_connection_close, phrase) ||
+	    optlen > sizeof(cc) + sizeof(c->close_reason))
+		return -EINVAL;
+	if (copy_from_sockptr(&cc, optval,
+			      offsetof(struct quic_connection_close, phrase)))
+		return -EFAULT;
+	n = optlen - offsetof(struct quic_connection_close, phrase);
+	n = min_t(u32, n, sizeof(reason) - 1);
+	/* Through the stack: hardened usercopy guards the socket object. */
+	memset(reason, 0, sizeof(reason));
+	if (n && copy_from_sockptr_offset(reason, optval,
+					  offsetof(struct quic_connection_close,
+						   phrase), n))
+		return -EFAULT;
+	memcpy(c->user_close_reason, reason, sizeof(reason));
+	c->user_close_code = cc.errcode;
+	c->user_close_frame = cc.frame;
+	c->user_close_set = true;
+	return 0;
+}
+
+static int quic_sockopt_get_close(struct sock *sk, int len,
+				  char __user *optval, int __user *optlen)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u32 off = offsetof(struct quic_connection_close, phrase);
+	u32 n = strlen(c->peer_close_reason) + 1;
+	char reason[sizeof(c->peer_close_reason)];
+	struct quic_connection_close cc;
+
+	if (!c->peer_closed)
+		return -ENOTCONN;
+	if (len < (int)(off + n))
+		return -EINVAL;
+	/* Through the stack: hardened usercopy guards the socket object. */
+	cc = c->peer_close;
+	memcpy(reason, c->peer_close_reason, sizeof(reason));
+	if (copy_to_user(optval, &cc, off) ||
+	    copy_to_user(optval + off, reason, n) ||
+	    put_user(off + n, optlen))
+		return -EFAULT;
+	return 0;
+}
+
+/* QUIC_SOCKOPT_TOKEN: a client has no token yet (NEW_TOKEN comes later);
+ * a server socket has none to give.
+ */
+static int quic_sockopt_get_token(struct sock *sk, int len,
+				  char __user *optval, int __user *optlen)
+{
+	if (quic_sk(sk)->conn.is_server || sk->sk_state == QUIC_SS_LISTENING)
+		return -EINVAL;
+	return put_user(0, optlen) ? -EFAULT : 0;
+}
+
+/* QUIC_SOCKOPT_STREAM_RESET and _STOP_SENDING (RFC 9000 section 3.5). */
+static int quic_sockopt_set_stream_err(struct sock *sk, int optname,
+				       sockptr_t optval, unsigned int optlen)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_errinfo ei;
+	struct quic_stream *st;
+
+	if (optlen != sizeof(ei))
+		return -EINVAL;
+	if (copy_from_sockptr(&ei, optval, sizeof(ei)))
+		return -EFAULT;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	st = quic_stream_find(&c->streams, ei.stream_id);
+	if (!st)
+		return -EINVAL;
+	if (optname == QUIC_SOCKOPT_STREAM_RESET) {
+		if (!st->can_send)
+			return -EINVAL;
+		quic_stream_reset(sk, st, ei.errcode);
+	} else {
+		if (!st->can_recv)
+			return -EINVAL;
+		if (st->recv_state == QUIC_STREAM_RECV_STATE_RECV) {
+			st->stop_code = ei.errcode;
+			st->stop_pending = true;
+			quic_stream_queue(&c->streams, st);
+		}
+	}
+	quic_xmit(sk);
+	return 0;
+}
+
+/* QUIC_SOCKOPT_STREAM_OPEN: open a stream now and learn its ID. */
+static int quic_sockopt_get_stream_open(struct sock *sk, int len,
+					char __user *optval,
+					int __user *optlen)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_stream_info si;
+	u64 send_max, recv_max;
+	struct quic_stream *st;
+	int err;
+
+	if (len < (int)sizeof(si))
+		return -EINVAL;
+	if (copy_from_user(&si, optval, sizeof(si)))
+		return -EFAULT;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	if (si.stream_id == -1)
+		si.stream_id = quic_stream_next_id(&c->streams,
+						   si.stream_flags & MSG_STREAM_UNI);
+	if (quic_stream_find(&c->streams, si.stream_id))
+		return -EEXIST;
+	quic_stream_limits(c, si.stream_id, &send_max, &recv_max);
+	st = quic_stream_open_local(&c->streams, si.stream_id, send_max,
+				    recv_max, GFP_KERNEL, &err);
+	if (!st) {
+		quic_xmit(sk);	/* STREAMS_BLOCKED */
+		return err;
+	}
+	if (copy_to_user(optval, &si, sizeof(si)) || put_user(sizeof(si), optlen))
+		return -EFAULT;
+	return 0;
+}
+
 static int quic_sockopt_dir(int optname, u8 dir)
 {
 	if (optname < 0 || optname >= ARRAY_SIZE(quic_sockopt_dirs) ||
@@ -435,6 +627,19 @@ int quic_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case QUIC_SOCKOPT_ALPN:
 		err = quic_sockopt_set_alpn(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CRYPTO_SECRET:
+		err = quic_sockopt_set_secret(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		err = quic_sockopt_set_param_ext(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+		err = quic_sockopt_set_close(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_STREAM_RESET:
+	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
+		err = quic_sockopt_set_stream_err(sk, optname, optval, optlen);
 		break;
 	default:
 		err = -EOPNOTSUPP;
@@ -476,6 +681,18 @@ int quic_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case QUIC_SOCKOPT_ALPN:
 		err = quic_sockopt_get_alpn(sk, len, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		err = quic_sockopt_get_param_ext(sk, len, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+		err = quic_sockopt_get_close(sk, len, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TOKEN:
+		err = quic_sockopt_get_token(sk, len, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_STREAM_OPEN:
+		err = quic_sockopt_get_stream_open(sk, len, optval, optlen);
 		break;
 	default:
 		err = -EOPNOTSUPP;

@@ -12,13 +12,19 @@
 #include <net/udp_tunnel.h>
 
 #include "protocol.h"
+#include "input.h"
 #include "udp.h"
 
 /* Called by UDP in softirq context for every datagram to the port. */
 static int quic_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	/* No QUIC connection exists to deliver to yet. */
-	kfree_skb(skb);
+	struct quic_udp_sock *us = rcu_dereference_sk_user_data(sk);
+
+	if (!us) {
+		kfree_skb(skb);
+		return 0;
+	}
+	quic_udp_rcv(sock_net(sk), us, skb);
 	return 0;
 }
 
@@ -135,6 +141,16 @@ out:
 	return us;
 }
 
+/* One more user of a socket already held (a server's new connection). */
+void quic_udp_sock_hold(struct net *net, struct quic_udp_sock *us)
+{
+	struct quic_net *qn = quic_net(net);
+
+	mutex_lock(&qn->udp_lock);
+	us->users++;
+	mutex_unlock(&qn->udp_lock);
+}
+
 /**
  * quic_udp_sock_put - drop one user; the last one closes the UDP socket
  * @net: network namespace the socket was created in
@@ -149,7 +165,7 @@ void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us)
 		list_del(&us->list);
 		/* Waits for readers of sk_user_data (RCU) before closing. */
 		udp_tunnel_sock_release(us->sock);
-		kfree(us);
+		kfree_rcu(us, rcu);
 	}
 	mutex_unlock(&qn->udp_lock);
 }

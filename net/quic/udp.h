@@ -33,6 +33,8 @@ union quic_addr {
  * @reuse: every user set SO_REUSEADDR, so more users may share it
  * @v6only: IPV6_V6ONLY of an AF_INET6 socket
  * @ifindex: SO_BINDTODEVICE of the users, 0 for none
+ * @listener: the listening QUIC socket on it, if any
+ * @rcu: freeing after readers in encap_rcv are done
  */
 struct quic_udp_sock {
 	struct list_head	list;
@@ -42,11 +44,14 @@ struct quic_udp_sock {
 	bool			reuse;
 	bool			v6only;
 	int			ifindex;
+	struct sock __rcu	*listener;
+	struct rcu_head		rcu;
 };
 
 struct quic_udp_sock *quic_udp_sock_get(struct net *net,
 					const union quic_addr *addr,
 					bool reuse, bool v6only, int ifindex);
+void quic_udp_sock_hold(struct net *net, struct quic_udp_sock *us);
 void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us);
 
 int quic_udp_net_init(struct net *net);

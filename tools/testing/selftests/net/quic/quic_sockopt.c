@@ -1064,22 +1064,37 @@ static void pending(struct __test_metadata *_metadata, int get, int name,
 	SKIP(return, "%ssockopt(%s): not implemented yet", get ? "get" : "set", what);
 }
 
-TEST(pending_get_stream_open)
+TEST(no_conn_get_stream_open)
 {
-	pending(_metadata, 1, QUIC_SOCKOPT_STREAM_OPEN, "QUIC_SOCKOPT_STREAM_OPEN",
-		sizeof(struct quic_stream_info));
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, pending_call(fd, 1, QUIC_SOCKOPT_STREAM_OPEN, sizeof(struct quic_stream_info)));
+	EXPECT_EQ(ENOTCONN, errno);
+	close(fd);
 }
 
-TEST(pending_set_stream_reset)
+TEST(no_conn_set_stream_reset)
 {
-	pending(_metadata, 0, QUIC_SOCKOPT_STREAM_RESET, "QUIC_SOCKOPT_STREAM_RESET",
-		sizeof(struct quic_errinfo));
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, pending_call(fd, 0, QUIC_SOCKOPT_STREAM_RESET, sizeof(struct quic_errinfo)));
+	EXPECT_EQ(ENOTCONN, errno);
+	close(fd);
 }
 
-TEST(pending_set_stream_stop_sending)
+TEST(no_conn_set_stream_stop_sending)
 {
-	pending(_metadata, 0, QUIC_SOCKOPT_STREAM_STOP_SENDING, "QUIC_SOCKOPT_STREAM_STOP_SENDING",
-		sizeof(struct quic_errinfo));
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, pending_call(fd, 0, QUIC_SOCKOPT_STREAM_STOP_SENDING, sizeof(struct quic_errinfo)));
+	EXPECT_EQ(ENOTCONN, errno);
+	close(fd);
 }
 
 TEST(pending_get_connection_id)
@@ -1094,15 +1109,35 @@ TEST(pending_set_connection_id)
 		sizeof(struct quic_connection_id_info));
 }
 
-TEST(pending_get_connection_close)
+/* Connection options on a socket with no connection yet. */
+TEST(no_conn_get_connection_close)
 {
-	pending(_metadata, 1, QUIC_SOCKOPT_CONNECTION_CLOSE, "QUIC_SOCKOPT_CONNECTION_CLOSE", 128);
+	unsigned char buf[128];
+	socklen_t len = sizeof(buf);
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, get_opt(fd, QUIC_SOCKOPT_CONNECTION_CLOSE, buf, &len));
+	EXPECT_EQ(ENOTCONN, errno);
+	close(fd);
 }
 
-TEST(pending_set_connection_close)
+TEST(set_connection_close_before_close)
 {
-	pending(_metadata, 0, QUIC_SOCKOPT_CONNECTION_CLOSE, "QUIC_SOCKOPT_CONNECTION_CLOSE",
-		sizeof(struct quic_connection_close) + 8);
+	struct {
+		struct quic_connection_close c;
+		char phrase[8];
+	} cc = { .c = { .errcode = 7 } };
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	strcpy((char *)cc.c.phrase, "bye");
+	EXPECT_EQ(0, set_opt(fd, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, sizeof(cc.c) + 4));
+	errno = 0;
+	EXPECT_EQ(-1, set_opt(fd, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, 2));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
 }
 
 TEST(pending_set_connection_migration)
@@ -1116,9 +1151,17 @@ TEST(pending_set_key_update)
 	pending(_metadata, 0, QUIC_SOCKOPT_KEY_UPDATE, "QUIC_SOCKOPT_KEY_UPDATE", 0);
 }
 
-TEST(pending_get_token)
+/* A client has no token yet; the option says so with length 0. */
+TEST(get_token_client)
 {
-	pending(_metadata, 1, QUIC_SOCKOPT_TOKEN, "QUIC_SOCKOPT_TOKEN", 256);
+	unsigned char buf[256];
+	socklen_t len = sizeof(buf);
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, get_opt(fd, QUIC_SOCKOPT_TOKEN, buf, &len));
+	EXPECT_EQ(0U, len);
+	close(fd);
 }
 
 TEST(pending_set_token)
@@ -1136,22 +1179,38 @@ TEST(pending_set_session_ticket)
 	pending(_metadata, 0, QUIC_SOCKOPT_SESSION_TICKET, "QUIC_SOCKOPT_SESSION_TICKET", 16);
 }
 
-TEST(pending_set_crypto_secret)
+TEST(no_conn_set_crypto_secret)
 {
-	pending(_metadata, 0, QUIC_SOCKOPT_CRYPTO_SECRET, "QUIC_SOCKOPT_CRYPTO_SECRET",
-		sizeof(struct quic_crypto_secret));
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, pending_call(fd, 0, QUIC_SOCKOPT_CRYPTO_SECRET,
+				   sizeof(struct quic_crypto_secret)));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
 }
 
-TEST(pending_get_transport_param_ext)
+TEST(no_conn_get_transport_param_ext)
 {
-	pending(_metadata, 1, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, "QUIC_SOCKOPT_TRANSPORT_PARAM_EXT",
-		256);
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, pending_call(fd, 1, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, 256));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
 }
 
-TEST(pending_set_transport_param_ext)
+TEST(no_conn_set_transport_param_ext)
 {
-	pending(_metadata, 0, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, "QUIC_SOCKOPT_TRANSPORT_PARAM_EXT",
-		16);
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, pending_call(fd, 0, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, 16));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
 }
 
 TEST(pending_get_stream_peeloff)

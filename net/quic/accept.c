@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Server side connection setup: a listening socket collects the Initial
+ * packets of new connections (RFC 9000 section 7.2); accept() turns each
+ * into a socket of its own, in process context because deriving the
+ * Initial keys allocates crypto transforms. An Initial that does not
+ * authenticate never becomes a socket.
+ */
+
+#include <linux/slab.h>
+#include <net/inet_common.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "input.h"
+#include "socket.h"
+
+/**
+ * quic_listener_queue - hand a new connection's Initial to the listener
+ * @us: the UDP socket it arrived on
+ * @skb: the datagram
+ *
+ * Context: softirq.
+ * Return: true if queued (consumed), false if there is no listener or its
+ * backlog is full.
+ */
+bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb)
+{
+	struct sock *sk;
+	bool queued = false;
+
+	rcu_read_lock();
+	sk = rcu_dereference(us->listener);
+	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt))
+		sk = NULL;
+	rcu_read_unlock();
+	if (!sk)
+		return false;
+	if (skb_queue_len(&quic_sk(sk)->conn.accept_skbs) <
+	    READ_ONCE(sk->sk_max_ack_backlog)) {
+		skb_queue_tail(&quic_sk(sk)->conn.accept_skbs, skb);
+		sk->sk_data_ready(sk);
+		queued = true;
+	}
+	sock_put(sk);
+	return queued;
+}
+
+static struct sock *quic_child_alloc(struct sock *lsk, bool kern)
+{
+	struct quic_sock *lqs = quic_sk(lsk), *qs;
+	struct sock *sk;
+
+	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_KERNEL, lsk->sk_prot,
+		      kern);
+	if (!sk)
+		return NULL;
+	sock_init_data(NULL, sk);
+	sk->sk_type = lsk->sk_type;
+	sk->sk_protocol = IPPROTO_QUIC;
+	sk->sk_destruct = inet_sock_destruct;
+	sk->sk_backlog_rcv = lsk->sk_backlog_rcv;
+	inet_sk(sk)->uc_ttl = -1;
+	if (lsk->sk_family == AF_INET6) {
+		struct ipv6_pinfo *np = &((struct quic6_sock *)sk)->inet6;
+
+		inet_sk(sk)->pinet6 = np;
+		np->hop_limit = -1;
+		np->mcast_hops = IPV6_DEFAULT_MCASTHOPS;
+		np->mc_loop = 1;
+		np->pmtudisc = IPV6_PMTUDISC_WANT;
+		sk->sk_ipv6only = lsk->sk_ipv6only;
+	}
+	if (sk->sk_prot->init(sk)) {
+		sk_free(sk);
+		return NULL;
+	}
+	qs = quic_sk(sk);
+	qs->config = lqs->config;
+	qs->local_param = lqs->local_param;
+	qs->remote_param = lqs->remote_param;
+	qs->events = lqs->events;
+	if (lqs->alpn) {
+		qs->alpn = kstrdup(lqs->alpn, GFP_KERNEL);
+		if (!qs->alpn)
+			goto err;
+	}
+	sk->sk_bound_dev_if = lsk->sk_bound_dev_if;
+	sk->sk_reuse = lsk->sk_reuse;
+	sk->sk_sndbuf = lsk->sk_sndbuf;
+	sk->sk_rcvbuf = lsk->sk_rcvbuf;
+	quic_udp_sock_hold(sock_net(sk), lqs->udp);
+	qs->udp = lqs->udp;
+	quic_set_bound_addr(sk, &qs->udp->addr);
+	return sk;
+err:
+	sk_common_release(sk);
+	return NULL;
+}
+
+/* Set up the connection of @sk from the client's first Initial @skb and
+ * process it. Returns 0 when the packet authenticated, -EEXIST when
+ * another connection owns its Destination Connection ID, or an error.
+ */
+static int quic_child_start(struct sock *sk, struct sk_buff *skb,
+			    const struct quic_packet_hdr *hdr)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	union quic_addr src, dst;
+	int err;
+
+	err = quic_conn_init(sk, true);
+	if (err)
+		return err;
+	quic_skb_addrs(skb, &src, &dst);
+	c->path.remote = src;
+	c->path.local = dst;
+	c->odcid.len = hdr->dcid_len;
+	memcpy(c->odcid.data, hdr->dcid, hdr->dcid_len);
+	if (!quic_cid_issue(&c->ids, sk, GFP_KERNEL))
+		return -ENOMEM;
+	err = quic_cid_add_odcid(&c->ids, sk, &c->odcid, GFP_KERNEL);
+	if (err)
+		return err;
+	err = quic_cid_add_dcid(&c->ids, 0, hdr->scid, hdr->scid_len, NULL,
+				GFP_KERNEL);
+	if (err)
+		return err;
+	c->dcid_from_peer = true;
+	err = quic_conn_initial_keys(sk, &c->odcid);
+	if (err)
+		return err;
+	quic_set_peer_addr(sk, &src);
+	inet_sk_set_state(sk, QUIC_SS_ESTABLISHING);
+	quic_rcv(sk, skb);
+	if (!c->levels[QUIC_CRYPTO_INITIAL].space.recv_count ||
+	    sk->sk_state != QUIC_SS_ESTABLISHING)
+		return -EBADMSG;
+	return 0;
+}
+
+/* Queued packets of the connection that just got its socket go to it. */
+static void quic_accept_redeliver(struct sock *lsk)
+{
+	struct sk_buff_head *q = &quic_sk(lsk)->conn.accept_skbs;
+	struct quic_packet_hdr hdr;
+	struct sk_buff *skb;
+	struct sock *sk;
+
+restart:
+	spin_lock_bh(&q->lock);
+	skb_queue_walk(q, skb) {
+		if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN,
+					     &hdr))
+			continue;
+		sk = quic_cid_lookup(sock_net(lsk), hdr.dcid, hdr.dcid_len);
+		if (!sk)
+			continue;
+		__skb_unlink(skb, q);
+		spin_unlock_bh(&q->lock);
+		local_bh_disable();
+		quic_deliver(sk, skb);
+		local_bh_enable();
+		sock_put(sk);
+		goto restart;	/* each pass takes one packet out */
+	}
+	spin_unlock_bh(&q->lock);
+}
+
+static bool quic_accept_ready(struct sock *sk)
+{
+	return !skb_queue_empty_lockless(&quic_sk(sk)->conn.accept_skbs) ||
+	       sk->sk_state != QUIC_SS_LISTENING;
+}
+
+/**
+ * quic_accept - the next new connection of a listening socket
+ * @sk: the listening socket
+ * @newsk: the connection's socket (out)
+ * @flags: O_NONBLOCK
+ * @kern: for a kernel user
+ *
+ * The new socket is in the ESTABLISHING state with the client's first
+ * CRYPTO data queued: user space runs the server handshake on it.
+ *
+ * Return: 0 or a negative errno.
+ */
+int quic_accept(struct sock *sk, struct sock **newsk, int flags, bool kern)
+{
+	struct sk_buff_head *q = &quic_sk(sk)->conn.accept_skbs;
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct quic_packet_hdr hdr;
+	struct sk_buff *skb;
+	struct sock *child;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	for (;;) {
+		err = -EINVAL;
+		if (sk->sk_state != QUIC_SS_LISTENING)
+			break;
+		skb = skb_dequeue(q);
+		if (!skb) {
+			err = -EAGAIN;
+			if (!timeo)
+				break;
+			err = sock_intr_errno(timeo);
+			if (signal_pending(current))
+				break;
+			add_wait_queue(sk_sleep(sk), &wait);
+			sk_wait_event(sk, &timeo, quic_accept_ready(sk), &wait);
+			remove_wait_queue(sk_sleep(sk), &wait);
+			continue;
+		}
+		if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN,
+					     &hdr)) {
+			kfree_skb(skb);
+			continue;
+		}
+		child = quic_cid_lookup(sock_net(sk), hdr.dcid, hdr.dcid_len);
+		if (child) {
+			/* A retransmitted Initial of an accepted connection. */
+			local_bh_disable();
+			quic_deliver(child, skb);
+			local_bh_enable();
+			sock_put(child);
+			continue;
+		}
+		child = quic_child_alloc(sk, kern);
+		if (!child) {
+			kfree_skb(skb);
+			err = -ENOMEM;
+			break;
+		}
+		lock_sock_nested(child, SINGLE_DEPTH_NESTING);
+		err = quic_child_start(child, skb, &hdr);
+		release_sock(child);
+		if (err) {
+			if (err != -EBADMSG)	/* not consumed by quic_rcv() */
+				kfree_skb(skb);
+			sk_common_release(child);
+			continue;
+		}
+		quic_accept_redeliver(sk);
+		*newsk = child;
+		err = 0;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}

@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The connection state machine (RFC 9000 section 10, RFC 9001 section 4):
+ * setup and teardown of a connection's state, keys per encryption level,
+ * the transport parameters, handshake completion and confirmation,
+ * closing and draining, and the timers.
+ */
+
+#include <linux/slab.h>
+#include <linux/tls.h>
+#include <net/sock.h>
+
+#include "input.h"
+#include "output.h"
+#include "socket.h"
+
+static void quic_level_init(struct quic_level *lvl)
+{
+	memset(lvl, 0, sizeof(*lvl));
+	quic_pnspace_init(&lvl->space);
+	quic_sbuf_init(&lvl->crypto_send);
+	quic_rbuf_init(&lvl->crypto_recv);
+}
+
+static void quic_space_free(struct quic_pnspace *space)
+{
+	struct quic_sent_pkt *pkt, *tmp;
+
+	list_for_each_entry_safe(pkt, tmp, &space->sent, list) {
+		list_del(&pkt->list);
+		kfree(pkt);
+	}
+}
+
+static void quic_loss_timer_fn(struct timer_list *t);
+static void quic_ack_timer_fn(struct timer_list *t);
+static void quic_idle_timer_fn(struct timer_list *t);
+
+/**
+ * quic_conn_init - set up the connection state of a socket
+ * @sk: the socket, before connect() or for a new server connection
+ * @is_server: our role
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int quic_conn_init(struct sock *sk, bool is_server)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
+	struct quic_transport_param *lp = &qs->local_param;
+	int i;
+
+	c->tx_frame = kzalloc(sizeof(*c->tx_frame), GFP_KERNEL);
+	c->rx_frame = kzalloc(sizeof(*c->rx_frame), GFP_KERNEL);
+	if (!c->tx_frame || !c->rx_frame)
+		goto nomem;
+	if (dst_cache_init(&c->path.dst, GFP_KERNEL))
+		goto nomem;
+	c->is_server = is_server;
+	c->version = qs->config.version ?: QUIC_VERSION_V1;
+	for (i = 0; i < QUIC_CRYPTO_EARLY; i++)
+		quic_level_init(&c->levels[i]);
+	quic_pnspace_init(&c->path.space);
+	c->path.mtu = QUIC_PATH_MTU_MIN;
+	quic_recovery_init(&c->path, qs->config.initial_smoothed_rtt);
+	quic_cids_init(&c->ids);
+	quic_streams_init(&c->streams, is_server);
+	skb_queue_head_init(&c->pending);
+
+	/* Our limits for the peer, from QUIC_SOCKOPT_TRANSPORT_PARAM. */
+	c->params.p = *lp;
+	c->recv_max_data = lp->max_data;
+	c->streams.limit_bidi = lp->max_streams_bidi;
+	c->streams.limit_uni = lp->max_streams_uni;
+	c->streams.peer_max_bidi = lp->max_streams_bidi;
+	c->streams.peer_max_uni = lp->max_streams_uni;
+	/* The peer's, until its transport parameters arrive (section 7.4.1). */
+	c->peer.p = qs->remote_param;
+	c->send_max_data = qs->remote_param.max_data;
+	c->streams.max_bidi = qs->remote_param.max_streams_bidi;
+	c->streams.max_uni = qs->remote_param.max_streams_uni;
+	c->idle_timeout = lp->max_idle_timeout;
+
+	timer_setup(&c->loss_timer, quic_loss_timer_fn, 0);
+	timer_setup(&c->ack_timer, quic_ack_timer_fn, 0);
+	timer_setup(&c->idle_timer, quic_idle_timer_fn, 0);
+	c->last_activity = ktime_get();
+	c->initialised = true;
+	return 0;
+nomem:
+	kfree(c->tx_frame);
+	kfree(c->rx_frame);
+	c->tx_frame = NULL;
+	c->rx_frame = NULL;
+	return -ENOMEM;
+}
+
+/**
+ * quic_conn_destroy - free the connection state
+ * @sk: the socket; its timers are stopped and no packet reaches it
+ *
+ * Context: process context.
+ */
+void quic_conn_destroy(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	int i;
+
+	if (!c->initialised)
+		return;
+	quic_cids_free(&c->ids);
+	quic_timer_stop(sk, QUIC_DEFER_LOSS);
+	quic_timer_stop(sk, QUIC_DEFER_ACK);
+	quic_timer_stop(sk, QUIC_DEFER_IDLE);
+	for (i = 0; i < QUIC_CRYPTO_EARLY; i++) {
+		struct quic_level *lvl = &c->levels[i];
+
+		quic_crypto_key_free(&lvl->send_key);
+		quic_crypto_key_free(&lvl->recv_key);
+		quic_space_free(&lvl->space);
+		quic_sbuf_free(&lvl->crypto_send);
+		quic_rbuf_free(&lvl->crypto_recv);
+	}
+	quic_space_free(&c->path.space);
+	quic_sock_uncharge(sk, quic_streams_free(&c->streams));
+	skb_queue_purge(&c->pending);
+	dst_cache_destroy(&c->path.dst);
+	kfree(c->tx_frame);
+	kfree(c->rx_frame);
+	c->tx_frame = NULL;
+	c->rx_frame = NULL;
+	c->initialised = false;
+}
+
+/* Timers: each holds a socket reference while pending (sk_reset_timer). */
+
+static struct timer_list *quic_timer(struct quic_conn *c, int which)
+{
+	if (which == QUIC_DEFER_LOSS)
+		return &c->loss_timer;
+	if (which == QUIC_DEFER_ACK)
+		return &c->ack_timer;
+	return &c->idle_timer;
+}
+
+void quic_timer_start(struct sock *sk, int which, u64 us)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	sk_reset_timer(sk, quic_timer(c, which),
+		       jiffies + usecs_to_jiffies(us) + (us ? 0 : 1));
+}
+
+void quic_timer_stop(struct sock *sk, int which)
+{
+	sk_stop_timer(sk, quic_timer(&quic_sk(sk)->conn, which));
+}
+
+static void quic_timer_run(struct sock *sk, int which)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	if (!c->initialised)
+		return;
+	switch (which) {
+	case QUIC_DEFER_LOSS:
+		quic_recovery_timeout(sk);
+		break;
+	case QUIC_DEFER_ACK:
+		quic_xmit(sk);
+		break;
+	case QUIC_DEFER_IDLE:
+		quic_conn_idle_timeout(sk);
+		break;
+	}
+}
+
+static void quic_timer_fire(struct sock *sk, int which)
+{
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		/* release_sock() runs it through quic_release_cb(). */
+		if (!test_and_set_bit(which, &quic_sk(sk)->conn.deferred))
+			sock_hold(sk);
+	} else {
+		quic_timer_run(sk, which);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void quic_loss_timer_fn(struct timer_list *t)
+{
+	struct quic_conn *c = from_timer(c, t, loss_timer);
+
+	quic_timer_fire(&container_of(c, struct quic_sock, conn)->inet.sk,
+			QUIC_DEFER_LOSS);
+}
+
+static void quic_ack_timer_fn(struct timer_list *t)
+{
+	struct quic_conn *c = from_timer(c, t, ack_timer);
+
+	quic_timer_fire(&container_of(c, struct quic_sock, conn)->inet.sk,
+			QUIC_DEFER_ACK);
+}
+
+static void quic_idle_timer_fn(struct timer_list *t)
+{
+	struct quic_conn *c = from_timer(c, t, idle_timer);
+
+	quic_timer_fire(&container_of(c, struct quic_sock, conn)->inet.sk,
+			QUIC_DEFER_IDLE);
+}
+
+/* proto->release_cb: timers that fired while user space held the lock. */
+void quic_release_cb(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	int which;
+
+	for (which = QUIC_DEFER_LOSS; which <= QUIC_DEFER_IDLE; which++) {
+		if (test_and_clear_bit(which, &c->deferred)) {
+			quic_timer_run(sk, which);
+			__sock_put(sk);
+		}
+	}
+}
+
+/* Restart the idle timer (RFC 9000 section 10.1). */
+void quic_conn_touch(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u64 timeout = c->idle_timeout, pto3 = 3ULL * quic_recovery_pto_us(sk);
+
+	c->last_activity = ktime_get();
+	if (!timeout || sk->sk_state == QUIC_SS_CLOSING)
+		return;
+	/* Section 10.1: at least three PTOs. */
+	quic_timer_start(sk, QUIC_DEFER_IDLE, max(timeout, pto3));
+}
+
+/**
+ * quic_conn_initial_keys - derive Initial keys (RFC 9001 section 5.2)
+ * @sk: the socket
+ * @dcid: the Destination Connection ID of the client's first Initial
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int quic_conn_initial_keys(struct sock *sk, const struct quic_cid *dcid)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_level *lvl = &c->levels[QUIC_CRYPTO_INITIAL];
+	u8 client[QUIC_INITIAL_SECRET_LEN], server[QUIC_INITIAL_SECRET_LEN];
+	int err;
+
+	err = quic_crypto_initial_secrets(c->version, dcid->data, dcid->len,
+					  client, server);
+	if (err)
+		return err;
+	err = quic_crypto_key_install(&lvl->send_key, c->version,
+				      TLS_CIPHER_AES_GCM_128,
+				      c->is_server ? server : client);
+	if (!err)
+		err = quic_crypto_key_install(&lvl->recv_key, c->version,
+					      TLS_CIPHER_AES_GCM_128,
+					      c->is_server ? client : server);
+	memzero_explicit(client, sizeof(client));
+	memzero_explicit(server, sizeof(server));
+	if (err)
+		return err;
+	lvl->send_ready = true;
+	lvl->recv_ready = true;
+	return 0;
+}
+
+/* Handshake complete: the state user space waits for in connect/accept. */
+static void quic_conn_established(struct sock *sk)
+{
+	if (sk->sk_state != QUIC_SS_ESTABLISHING)
+		return;
+	inet_sk_set_state(sk, QUIC_SS_ESTABLISHED);
+	sk->sk_state_change(sk);
+}
+
+/**
+ * quic_conn_confirm - the handshake is confirmed (RFC 9001 section 4.1.2)
+ * @sk: the socket
+ *
+ * Handshake keys are discarded (section 4.9.2) and the server stops
+ * answering to the client's original Destination Connection ID.
+ */
+void quic_conn_confirm(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	if (c->handshake_confirmed)
+		return;
+	c->handshake_confirmed = true;
+	quic_recovery_discard(sk, QUIC_CRYPTO_INITIAL);
+	quic_recovery_discard(sk, QUIC_CRYPTO_HANDSHAKE);
+	/* Full-size packets from now on; PMTU discovery is per path later. */
+	c->path.mtu = min_t(u32, c->peer.p.max_udp_payload_size,
+			    QUIC_PATH_MTU_DEFAULT -
+			    (c->path.remote.sa.sa_family == AF_INET6 ? 20 : 0));
+	c->path.mtu = max_t(u32, c->path.mtu, QUIC_PATH_MTU_MIN);
+	if (c->is_server) {
+		c->handshake_done_pending = true;
+		quic_cid_drop_odcid(&c->ids);
+	}
+}
+
+/**
+ * quic_conn_set_secret - QUIC_SOCKOPT_CRYPTO_SECRET
+ * @sk: the socket, locked
+ * @s: the secret from user space
+ *
+ * Installing the 1-RTT receive secret completes the handshake: TLS has
+ * then verified the peer's Finished (the server's handshake is also
+ * confirmed, RFC 9001 section 4.1.2).
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_level *lvl;
+	struct quic_crypto_key *key;
+	bool *ready;
+	int err;
+
+	if (!c->initialised || sk->sk_state != QUIC_SS_ESTABLISHING)
+		return -EINVAL;
+	if (s->level != QUIC_CRYPTO_HANDSHAKE && s->level != QUIC_CRYPTO_APP)
+		return -EINVAL;
+	if (!quic_cipher_find(s->type))
+		return -EINVAL;
+	lvl = &c->levels[s->level];
+	key = s->send ? &lvl->send_key : &lvl->recv_key;
+	ready = s->send ? &lvl->send_ready : &lvl->recv_ready;
+	if (*ready || quic_conn_space(c, s->level)->discarded)
+		return -EALREADY;
+	err = quic_crypto_key_install(key, c->version, s->type, s->secret);
+	if (err)
+		return err;
+	*ready = true;
+
+	if (!s->send)
+		quic_input_replay(sk);
+	if (s->level == QUIC_CRYPTO_APP && lvl->send_ready && lvl->recv_ready) {
+		quic_conn_established(sk);
+		if (c->is_server)
+			quic_conn_confirm(sk);
+	}
+	quic_xmit(sk);
+	return 0;
+}
+
+/**
+ * quic_conn_get_tparams_ext - our transport parameters as the TLS extension
+ * @sk: the socket
+ * @buf: output
+ * @len: its size
+ *
+ * Return: the length, or a negative errno.
+ */
+int quic_conn_get_tparams_ext(struct sock *sk, u8 *buf, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
+	struct quic_scid *scid;
+
+	if (!c->initialised)
+		return -EINVAL;
+	c->params.p = qs->local_param;
+	scid = list_first_entry_or_null(&c->ids.scids, struct quic_scid, list);
+	while (scid && scid->seq == QUIC_CID_SEQ_ODCID)
+		scid = list_is_last(&scid->list, &c->ids.scids) ? NULL :
+		       list_next_entry(scid, list);
+	if (!scid)
+		return -EINVAL;
+	c->params.initial_scid = scid->cid;
+	if (c->is_server) {
+		c->params.orig_dcid = c->odcid;
+		c->params.has_orig_dcid = true;
+		memcpy(c->params.reset_token, scid->reset_token,
+		       QUIC_STATELESS_RESET_TOKEN_LEN);
+		c->params.has_reset_token = true;
+	}
+	return quic_tparams_encode(&c->params, c->is_server, buf, len);
+}
+
+/**
+ * quic_conn_set_tparams_ext - the peer's transport parameters arrived
+ * @sk: the socket
+ * @buf: the extension body
+ * @len: its length
+ *
+ * RFC 9000 section 7.3: the connection IDs in them must match the ones
+ * seen in the packets.
+ *
+ * Return: 0, or -EINVAL after closing the connection with the error.
+ */
+int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
+	struct quic_tparams *tp = &c->peer;
+	struct quic_dcid *d;
+	u64 errcode = 0;
+
+	if (!c->initialised || c->peer_params_set)
+		return -EINVAL;
+	if (quic_tparams_decode(buf, len, !c->is_server, tp, &errcode)) {
+		quic_conn_close(sk, errcode, 0, "bad transport parameters",
+				false);
+		return -EINVAL;
+	}
+	d = quic_cid_first_dcid(&c->ids);
+	if (!d || d->cid.len != tp->initial_scid.len ||
+	    memcmp(d->cid.data, tp->initial_scid.data, d->cid.len) ||
+	    (!c->is_server && (tp->orig_dcid.len != c->odcid.len ||
+			       memcmp(tp->orig_dcid.data, c->odcid.data,
+				      c->odcid.len)))) {
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0,
+				"connection ID mismatch", false);
+		return -EINVAL;
+	}
+	if (!c->is_server && tp->has_reset_token) {
+		memcpy(d->reset_token, tp->reset_token,
+		       QUIC_STATELESS_RESET_TOKEN_LEN);
+		d->has_token = true;
+	}
+	c->peer_params_set = true;
+	qs->remote_param = tp->p;
+	c->send_max_data = tp->p.max_data;
+	c->streams.max_bidi = tp->p.max_streams_bidi;
+	c->streams.max_uni = tp->p.max_streams_uni;
+	/* Section 10.1: the smaller of the two non-zero idle timeouts. */
+	if (tp->p.max_idle_timeout &&
+	    (!c->idle_timeout || tp->p.max_idle_timeout < c->idle_timeout))
+		c->idle_timeout = tp->p.max_idle_timeout;
+	return 0;
+}
+
+/* The sk_err a close with @code gives user space: 0 is a clean end. */
+static int quic_close_errno(u64 code, bool app)
+{
+	int err = -EPROTO;
+
+	if (code == QUIC_TRANSPORT_ERROR_NONE)
+		err = 0;
+	else if (app)
+		err = -ECONNRESET;
+	else if (code == QUIC_TRANSPORT_ERROR_CONNECTION_REFUSED ||
+		 (code >= QUIC_TRANSPORT_ERROR_CRYPTO && code <= 0x1ff))
+		err = -ECONNREFUSED;
+	return -err;
+}
+
+/* Wake everyone: blocked readers, writers, poll, connect and accept. */
+static void quic_conn_wake(struct sock *sk)
+{
+	sk->sk_state_change(sk);
+	sk->sk_data_ready(sk);
+	sk->sk_write_space(sk);
+}
+
+/**
+ * quic_conn_close - close the connection with CONNECTION_CLOSE
+ * @sk: the socket
+ * @code: transport or application error code
+ * @frame: frame type that caused a transport error, 0 otherwise
+ * @reason: reason phrase
+ * @app: @code is an application error (frame type 0x1d)
+ *
+ * RFC 9000 section 10.2.1: the closing state lasts three PTOs.
+ */
+void quic_conn_close(struct sock *sk, u64 code, u64 frame, const char *reason,
+		     bool app)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED ||
+	    !c->initialised)
+		return;
+	c->close_code = code;
+	c->close_frame = frame;
+	c->close_app = app;
+	strscpy(c->close_reason, reason ?: "", sizeof(c->close_reason));
+	c->close_pending = true;
+	if (quic_close_errno(code, app))
+		WRITE_ONCE(sk->sk_err, quic_close_errno(code, app));
+	inet_sk_set_state(sk, QUIC_SS_CLOSING);
+	quic_xmit(sk);
+	quic_timer_stop(sk, QUIC_DEFER_LOSS);
+	quic_timer_stop(sk, QUIC_DEFER_ACK);
+	quic_timer_start(sk, QUIC_DEFER_IDLE, 3ULL * quic_recovery_pto_us(sk));
+	quic_conn_wake(sk);
+}
+
+/* The peer closed: the draining state (RFC 9000 section 10.2.2). */
+void quic_conn_drain(struct sock *sk, const struct quic_frame *f)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u32 n = min_t(u32, f->close.reason_len, sizeof(c->peer_close_reason) - 1);
+	bool app = f->type == QUIC_FRAME_CONNECTION_CLOSE_APP;
+
+	if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED)
+		return;
+	c->peer_close.errcode = f->close.error_code;
+	c->peer_close.frame = f->close.frame_type;
+	memcpy(c->peer_close_reason, f->close.reason, n);
+	c->peer_close_reason[n] = '\0';
+	c->peer_closed = true;
+	if (quic_close_errno(f->close.error_code, app))
+		WRITE_ONCE(sk->sk_err, quic_close_errno(f->close.error_code, app));
+	inet_sk_set_state(sk, QUIC_SS_CLOSING);
+	quic_event_connection_close(sk);
+	quic_timer_stop(sk, QUIC_DEFER_LOSS);
+	quic_timer_stop(sk, QUIC_DEFER_ACK);
+	quic_timer_start(sk, QUIC_DEFER_IDLE, 3ULL * quic_recovery_pto_us(sk));
+	quic_conn_wake(sk);
+}
+
+/* The idle timer: idle timeout, or the end of closing/draining. */
+void quic_conn_idle_timeout(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u64 idle = c->idle_timeout;
+	s64 quiet = ktime_us_delta(ktime_get(), c->last_activity);
+
+	if (sk->sk_state == QUIC_SS_CLOSING) {
+		inet_sk_set_state(sk, QUIC_SS_CLOSED);
+		quic_conn_wake(sk);
+		return;
+	}
+	if (sk->sk_state != QUIC_SS_ESTABLISHED &&
+	    sk->sk_state != QUIC_SS_ESTABLISHING)
+		return;
+	idle = max(idle, 3ULL * quic_recovery_pto_us(sk));
+	if (quiet < (s64)idle) {
+		quic_timer_start(sk, QUIC_DEFER_IDLE, idle - quiet);
+		return;
+	}
+	/* RFC 9000 section 10.1: silently closed, no CONNECTION_CLOSE. */
+	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	inet_sk_set_state(sk, QUIC_SS_CLOSED);
+	quic_timer_stop(sk, QUIC_DEFER_LOSS);
+	quic_timer_stop(sk, QUIC_DEFER_ACK);
+	quic_conn_wake(sk);
+}

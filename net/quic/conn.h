@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A QUIC connection (RFC 9000): its encryption levels, paths, connection
+ * IDs, streams, flow control and timers. One socket is one connection;
+ * the state lives in &struct quic_sock and is protected by the socket lock.
+ */
+
+#ifndef __NET_QUIC_CONN_H
+#define __NET_QUIC_CONN_H
+
+#include <linux/quic.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <net/dst_cache.h>
+
+#include "buffer.h"
+#include "cid.h"
+#include "crypto.h"
+#include "pnspace.h"
+#include "stream.h"
+#include "tparam.h"
+#include "udp.h"
+
+/* Connection states, kept in sk->sk_state (draft-lxin section 3). */
+enum {
+	QUIC_SS_CLOSED		= TCP_CLOSE,
+	QUIC_SS_LISTENING	= TCP_LISTEN,
+	QUIC_SS_ESTABLISHING	= TCP_SYN_SENT,
+	QUIC_SS_ESTABLISHED	= TCP_ESTABLISHED,
+	QUIC_SS_CLOSING		= TCP_CLOSING,
+};
+
+/* RFC 9002 section 6.2.2 and appendix A.2 constants. */
+#define QUIC_GRANULARITY_US		1000
+#define QUIC_TIME_THRESHOLD_NUM		9	/* 9/8 */
+#define QUIC_PACKET_THRESHOLD		3
+#define QUIC_PERSISTENT_CONG_THRESHOLD	3
+/* RFC 9002 section 7.2 */
+#define QUIC_MIN_WINDOW_PACKETS		2
+#define QUIC_INITIAL_WINDOW_PACKETS	10
+/* RFC 9000 section 14: what we send before knowing the path MTU. */
+#define QUIC_PATH_MTU_MIN		1200
+#define QUIC_PATH_MTU_DEFAULT		1472
+/* Undecryptable packets kept until their keys arrive (RFC 9001 5.7). */
+#define QUIC_PENDING_MAX		16
+/* Initial and Handshake CRYPTO data accepted ahead (RFC 9000 7.5). */
+#define QUIC_CRYPTO_RECV_MAX		(64 * 1024)
+
+/**
+ * struct quic_rtt - RTT estimator of a path (RFC 9002 section 5)
+ * @latest: latest_rtt, us
+ * @min: min_rtt, us
+ * @smoothed: smoothed_rtt, us
+ * @var: rttvar, us
+ * @has_sample: a first sample was taken
+ */
+struct quic_rtt {
+	u32	latest;
+	u32	min;
+	u32	smoothed;
+	u32	var;
+	bool	has_sample;
+};
+
+/**
+ * struct quic_cong - NewReno congestion controller (RFC 9002 section 7)
+ * @window: congestion_window, bytes
+ * @ssthresh: slow start threshold, bytes
+ * @in_flight: bytes_in_flight
+ * @recovery_start: congestion_recovery_start_time, 0 for none
+ * @acked_bytes: bytes acknowledged in congestion avoidance, toward +1 MSS
+ */
+struct quic_cong {
+	u32	window;
+	u32	ssthresh;
+	u32	in_flight;
+	ktime_t	recovery_start;
+	u32	acked_bytes;
+};
+
+/**
+ * struct quic_path - a network path (DESIGN section 6); path 0 is the
+ * path of a single-path connection
+ * @id: path ID
+ * @local: local address
+ * @remote: peer address
+ * @space: the application data packet number space of the path
+ * @rtt: RTT estimator
+ * @cong: congestion controller
+ * @mtu: largest UDP payload we send on it
+ * @dst: cached route
+ * @pto_count: consecutive PTOs (RFC 9002 section 6.2.1)
+ */
+struct quic_path {
+	u32			id;
+	union quic_addr		local;
+	union quic_addr		remote;
+	struct quic_pnspace	space;
+	struct quic_rtt		rtt;
+	struct quic_cong	cong;
+	u32			mtu;
+	struct dst_cache	dst;
+	u32			pto_count;
+};
+
+/**
+ * struct quic_level - one encryption level (RFC 9001 section 4)
+ * @send_key: key to protect with
+ * @recv_key: key to remove protection with
+ * @send_ready: @send_key installed
+ * @recv_ready: @recv_key installed
+ * @space: packet number space (Initial, Handshake; 1-RTT uses the path's)
+ * @crypto_send: CRYPTO data to send
+ * @crypto_recv: CRYPTO data received
+ */
+struct quic_level {
+	struct quic_crypto_key	send_key;
+	struct quic_crypto_key	recv_key;
+	bool			send_ready;
+	bool			recv_ready;
+	struct quic_pnspace	space;
+	struct quic_sbuf	crypto_send;
+	struct quic_rbuf	crypto_recv;
+};
+
+/* Deferred work of a socket owned by user space when it was due. */
+enum {
+	QUIC_DEFER_LOSS,
+	QUIC_DEFER_ACK,
+	QUIC_DEFER_IDLE,
+};
+
+/**
+ * struct quic_conn - connection state of a QUIC socket
+ * @is_server: our role
+ * @version: the QUIC version in use
+ * @levels: Initial, Handshake and 1-RTT (indexed by &enum quic_crypto_level)
+ * @path: path 0
+ * @ids: connection IDs
+ * @odcid: the Destination Connection ID of the client's first Initial
+ * @streams: streams
+ * @params: our transport parameters, as encoded in the TLS extension
+ * @peer: the peer's transport parameters, once received
+ * @peer_params_set: @peer holds what the peer sent
+ * @send_max_data: the peer's MAX_DATA
+ * @send_data: stream bytes sent for the first time (flow control)
+ * @recv_max_data: the MAX_DATA we advertised
+ * @recv_data: highest received offsets summed over streams
+ * @recv_read: stream bytes the application read
+ * @max_data_pending: MAX_DATA to send
+ * @data_blocked_pending: DATA_BLOCKED to send
+ * @data_blocked_at: the limit the last DATA_BLOCKED reported
+ * @initialised: quic_conn_init() ran
+ * @dcid_from_peer: the client switched to the server's chosen ID
+ * @path_response: data of the PATH_CHALLENGE to answer
+ * @path_response_pending: PATH_RESPONSE to send
+ * @handshake_done_pending: HANDSHAKE_DONE to send (server)
+ * @handshake_confirmed: RFC 9001 section 4.1.2
+ * @ping_pending: levels (bits) that must send an ack-eliciting packet
+ *	(PTO probes, keepalive)
+ * @close_pending: CONNECTION_CLOSE to send
+ * @close_sent: it was sent at least once
+ * @close_app: it is the application variant (0x1d)
+ * @close_code: its error code
+ * @close_frame: the frame type that caused a transport error
+ * @close_reason: its reason phrase, NUL-terminated
+ * @user_close_code: error code set with QUIC_SOCKOPT_CONNECTION_CLOSE
+ * @user_close_frame: its frame type
+ * @user_close_reason: its reason phrase
+ * @user_close_set: close() sends @user_close_code
+ * @peer_close: the peer's CONNECTION_CLOSE, for the socket option
+ * @peer_close_reason: its reason phrase
+ * @peer_closed: @peer_close is valid
+ * @pending: packets waiting for their keys
+ * @loss_timer: loss detection / PTO (RFC 9002 section 6.2)
+ * @ack_timer: delayed ACK
+ * @idle_timer: idle timeout (RFC 9000 section 10.1), closing and draining
+ * @deferred: QUIC_DEFER_* work for release_cb
+ * @idle_timeout: effective idle timeout, us
+ * @last_activity: last packet received or first ack-eliciting sent
+ * @tx_in_progress: the transmit path is running (no reentry)
+ * @accept_list: child: entry in the listener's queue; listener: the queue
+ * @accept_skbs: listener: Initial packets of connections not accepted yet
+ * @listener: child not yet accepted: its listening socket
+ * @tx_frame: frame being built (too large for the stack)
+ * @rx_frame: frame being parsed
+ */
+struct quic_conn {
+	bool			is_server;
+	u32			version;
+	struct quic_level	levels[QUIC_CRYPTO_EARLY];
+	struct quic_path	path;
+	struct quic_cids	ids;
+	struct quic_cid		odcid;
+	struct quic_streams	streams;
+	struct quic_tparams	params;
+	struct quic_tparams	peer;
+	bool			peer_params_set;
+
+	u64			send_max_data;
+	u64			send_data;
+	u64			recv_max_data;
+	u64			recv_data;
+	u64			recv_read;
+	bool			max_data_pending;
+	bool			data_blocked_pending;
+	u64			data_blocked_at;
+
+	bool			initialised;
+	bool			dcid_from_peer;
+	u8			path_response[QUIC_PATH_DATA_LEN];
+	bool			path_response_pending;
+	bool			handshake_done_pending;
+	bool			handshake_confirmed;
+	u8			ping_pending;
+	bool			close_pending;
+	bool			close_sent;
+	bool			close_app;
+	u64			close_code;
+	u64			close_frame;
+	char			close_reason[64];
+	u32			user_close_code;
+	u8			user_close_frame;
+	char			user_close_reason[64];
+	bool			user_close_set;
+	struct quic_connection_close peer_close;
+	char			peer_close_reason[64];
+	bool			peer_closed;
+
+	struct sk_buff_head	pending;
+	struct timer_list	loss_timer;
+	struct timer_list	ack_timer;
+	struct timer_list	idle_timer;
+	unsigned long		deferred;
+	u64			idle_timeout;
+	ktime_t			last_activity;
+	bool			tx_in_progress;
+
+	struct list_head	accept_list;
+	struct sk_buff_head	accept_skbs;
+	struct sock		*listener;
+	struct quic_frame	*tx_frame;
+	struct quic_frame	*rx_frame;
+};
+
+static inline struct quic_pnspace *quic_conn_space(struct quic_conn *c,
+						   u8 level)
+{
+	return level == QUIC_CRYPTO_APP ? &c->path.space : &c->levels[level].space;
+}
+
+int quic_conn_init(struct sock *sk, bool is_server);
+void quic_conn_destroy(struct sock *sk);
+int quic_conn_initial_keys(struct sock *sk, const struct quic_cid *dcid);
+int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);
+int quic_conn_get_tparams_ext(struct sock *sk, u8 *buf, u32 len);
+int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len);
+void quic_conn_confirm(struct sock *sk);
+void quic_conn_close(struct sock *sk, u64 code, u64 frame, const char *reason,
+		     bool app);
+void quic_conn_drain(struct sock *sk, const struct quic_frame *f);
+void quic_conn_idle_timeout(struct sock *sk);
+void quic_conn_touch(struct sock *sk);
+void quic_timer_start(struct sock *sk, int which, u64 us);
+void quic_timer_stop(struct sock *sk, int which);
+void quic_release_cb(struct sock *sk);
+
+#endif /* __NET_QUIC_CONN_H */

@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The receive path (DESIGN section 6): a datagram from the UDP tunnel
+ * socket is matched to its connection by Destination Connection ID, each
+ * coalesced packet is unprotected (RFC 9001 section 5) and its frames are
+ * acted on (RFC 9000 section 12.4). Packets for a socket owned by user
+ * space wait in the socket backlog; packets whose keys have not arrived
+ * yet wait in the connection (RFC 9001 section 5.7).
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <net/sock.h>
+#include <net/udp.h>
+
+#include "input.h"
+#include "output.h"
+#include "socket.h"
+
+/* The peer's address of a received datagram. */
+void quic_skb_addrs(struct sk_buff *skb, union quic_addr *src,
+		    union quic_addr *dst)
+{
+	struct udphdr *uh = udp_hdr(skb);
+
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	if (ip_hdr(skb)->version == 4) {
+		src->v4.sin_family = AF_INET;
+		src->v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		src->v4.sin_port = uh->source;
+		dst->v4.sin_family = AF_INET;
+		dst->v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
+		dst->v4.sin_port = uh->dest;
+		return;
+	}
+	src->v6.sin6_family = AF_INET6;
+	src->v6.sin6_addr = ipv6_hdr(skb)->saddr;
+	src->v6.sin6_port = uh->source;
+	dst->v6.sin6_family = AF_INET6;
+	dst->v6.sin6_addr = ipv6_hdr(skb)->daddr;
+	dst->v6.sin6_port = uh->dest;
+	if (ipv6_addr_type(&src->v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
+		src->v6.sin6_scope_id = inet6_iif(skb);
+}
+
+/* Stream flow control limits (RFC 9000 section 18.2, initial_max_*). */
+void quic_stream_limits(struct quic_conn *c, s64 id, u64 *send_max,
+			u64 *recv_max)
+{
+	const struct quic_transport_param *ours = &c->params.p;
+	const struct quic_transport_param *peer = &c->peer.p;
+	bool local = quic_stream_id_local(&c->streams, id);
+
+	if (quic_stream_id_uni(id)) {
+		*send_max = peer->max_stream_data_uni;
+		*recv_max = ours->max_stream_data_uni;
+	} else if (local) {
+		*send_max = peer->max_stream_data_bidi_remote;
+		*recv_max = ours->max_stream_data_bidi_local;
+	} else {
+		*send_max = peer->max_stream_data_bidi_local;
+		*recv_max = ours->max_stream_data_bidi_remote;
+	}
+}
+
+/**
+ * quic_stream_lookup - the stream a frame or a sendmsg() names
+ * @sk: the socket
+ * @id: stream ID
+ * @errcode: transport error for an unacceptable ID (out)
+ *
+ * Return: the stream, or NULL (see quic_stream_get_remote()).
+ */
+struct quic_stream *quic_stream_lookup(struct sock *sk, s64 id, u64 *errcode)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u64 send_max, recv_max;
+
+	quic_stream_limits(c, id, &send_max, &recv_max);
+	return quic_stream_get_remote(&c->streams, id, send_max, recv_max,
+				      GFP_ATOMIC, errcode);
+}
+
+static struct sk_buff *quic_data_skb(const u8 *data, u32 len)
+{
+	struct sk_buff *skb = alloc_skb(max(len, 1U), GFP_ATOMIC);
+
+	if (skb)
+		skb_put_data(skb, data, len);
+	return skb;
+}
+
+static int quic_rcv_crypto(struct sock *sk, u8 level, struct quic_frame *f,
+			   u64 *errcode)
+{
+	struct quic_level *lvl = &quic_sk(sk)->conn.levels[level];
+	struct sk_buff *skb;
+
+	/* RFC 9000 section 7.5: bound what is buffered ahead. */
+	if (f->crypto.offset + f->crypto.len >
+	    lvl->crypto_recv.next + QUIC_CRYPTO_RECV_MAX) {
+		*errcode = QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED;
+		return -EPROTO;
+	}
+	skb = quic_data_skb(f->crypto.data, f->crypto.len);
+	if (!skb)
+		return -ENOMEM;
+	quic_rbuf_insert(&lvl->crypto_recv, skb, f->crypto.offset, false);
+	while ((skb = quic_rbuf_pop(&lvl->crypto_recv))) {
+		quic_rbuf_cb(skb)->stream_id = -1;
+		quic_rbuf_cb(skb)->level = level;
+		quic_rbuf_cb(skb)->event = false;
+		quic_sock_queue_rcv(sk, skb);
+	}
+	return 0;
+}
+
+static int quic_rcv_stream(struct sock *sk, struct quic_frame *f, u64 *errcode)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u64 end = f->stream.offset + f->stream.len;
+	struct quic_stream *st;
+	struct sk_buff *skb;
+
+	st = quic_stream_lookup(sk, f->stream.stream_id, errcode);
+	if (!st)
+		return *errcode ? -EPROTO : 0;
+	if (!st->can_recv) {
+		*errcode = QUIC_TRANSPORT_ERROR_STREAM_STATE;
+		return -EPROTO;
+	}
+	if (st->recv_state >= QUIC_STREAM_RECV_STATE_RESET_RECVD)
+		return 0;
+	/* RFC 9000 section 4.1: the stream's and the connection's limits. */
+	if (end > st->recv_max) {
+		*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+		return -EPROTO;
+	}
+	if (end > st->recv.highest) {
+		if (c->recv_data + (end - st->recv.highest) > c->recv_max_data) {
+			*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+			return -EPROTO;
+		}
+		c->recv_data += end - st->recv.highest;
+	}
+	skb = quic_data_skb(f->stream.data, f->stream.len);
+	if (!skb)
+		return -ENOMEM;
+	if (quic_rbuf_insert(&st->recv, skb, f->stream.offset, f->stream.fin)) {
+		*errcode = QUIC_TRANSPORT_ERROR_FINAL_SIZE;
+		return -EPROTO;
+	}
+	if (st->recv.final_known && st->recv_state == QUIC_STREAM_RECV_STATE_RECV)
+		st->recv_state = QUIC_STREAM_RECV_STATE_SIZE_KNOWN;
+	while ((skb = quic_rbuf_pop(&st->recv))) {
+		quic_rbuf_cb(skb)->stream_id = st->id;
+		quic_rbuf_cb(skb)->event = false;
+		if (quic_rbuf_cb(skb)->fin)
+			st->recv_state = QUIC_STREAM_RECV_STATE_RECVD;
+		quic_sock_queue_rcv(sk, skb);
+	}
+	return 0;
+}
+
+static int quic_rcv_reset(struct sock *sk, struct quic_frame *f, u64 *errcode)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u64 final = f->reset.final_size;
+	struct quic_stream *st;
+
+	st = quic_stream_lookup(sk, f->reset.stream_id, errcode);
+	if (!st)
+		return *errcode ? -EPROTO : 0;
+	if (!st->can_recv) {
+		*errcode = QUIC_TRANSPORT_ERROR_STREAM_STATE;
+		return -EPROTO;
+	}
+	/* RFC 9000 section 4.5: the final size cannot change. */
+	if (final < st->recv.highest ||
+	    (st->recv.final_known && final != st->recv.final)) {
+		*errcode = QUIC_TRANSPORT_ERROR_FINAL_SIZE;
+		return -EPROTO;
+	}
+	if (final > st->recv_max ||
+	    c->recv_data + (final - st->recv.highest) > c->recv_max_data) {
+		*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+		return -EPROTO;
+	}
+	c->recv_data += final - st->recv.highest;
+	st->recv.highest = final;
+	st->recv.final = final;
+	st->recv.final_known = true;
+	if (st->recv_state >= QUIC_STREAM_RECV_STATE_RECVD)
+		return 0;
+	st->recv_state = QUIC_STREAM_RECV_STATE_RESET_RECVD;
+	st->peer_reset_code = f->reset.error_code;
+	quic_rbuf_free(&st->recv);
+	/* Unread data counts as read for the connection window. */
+	c->recv_read += final - st->recv_read;
+	st->recv_read = final;
+	quic_stream_event(sk, st);
+	return 0;
+}
+
+static int quic_rcv_stop_sending(struct sock *sk, struct quic_frame *f,
+				 u64 *errcode)
+{
+	struct quic_stream *st;
+
+	st = quic_stream_lookup(sk, f->stop.stream_id, errcode);
+	if (!st)
+		return *errcode ? -EPROTO : 0;
+	if (!st->can_send) {
+		*errcode = QUIC_TRANSPORT_ERROR_STREAM_STATE;
+		return -EPROTO;
+	}
+	/* RFC 9000 section 3.5: answer with RESET_STREAM and its code. */
+	quic_stream_reset(sk, st, f->stop.error_code);
+	return 0;
+}
+
+static int quic_rcv_max_stream_data(struct sock *sk, struct quic_frame *f,
+				    u64 *errcode)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_stream *st;
+
+	st = quic_stream_lookup(sk, f->stream_max.stream_id, errcode);
+	if (!st)
+		return *errcode ? -EPROTO : 0;
+	if (!st->can_send) {
+		*errcode = QUIC_TRANSPORT_ERROR_STREAM_STATE;
+		return -EPROTO;
+	}
+	if (f->type == QUIC_FRAME_MAX_STREAM_DATA && f->stream_max.value > st->send_max) {
+		st->send_max = f->stream_max.value;
+		if (quic_sbuf_pending(&st->send))
+			quic_stream_queue(&c->streams, st);
+		quic_stream_write_space(sk);
+	}
+	return 0;
+}
+
+static int quic_rcv_new_cid(struct sock *sk, struct quic_frame *f,
+			    u64 *errcode)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_dcid *d = quic_cid_first_dcid(&c->ids);
+	int err;
+
+	/* Section 19.15: not to a peer using zero-length IDs (we never do). */
+	if (d && !d->cid.len) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+	if (f->new_cid.seq < c->ids.dcid_retire_prior_to)
+		return 0;
+	err = quic_cid_add_dcid(&c->ids, f->new_cid.seq, f->new_cid.cid,
+				f->new_cid.cid_len, f->new_cid.reset_token,
+				GFP_ATOMIC);
+	if (err == -EPROTO) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return err;
+	}
+	if (err)
+		return err;
+	if (c->ids.dcid_count > c->params.p.active_connection_id_limit) {
+		*errcode = QUIC_TRANSPORT_ERROR_CONNECTION_ID_LIMIT;
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* Act on one frame; returns 0, or -EPROTO with *@errcode to close. */
+static int quic_rcv_frame(struct sock *sk, u8 level, struct quic_frame *f,
+			  u64 *errcode)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_streams *ss = &c->streams;
+
+	switch (f->type) {
+	case QUIC_FRAME_PADDING:
+	case QUIC_FRAME_PING:
+		return 0;
+	case QUIC_FRAME_ACK:
+	case QUIC_FRAME_ACK_ECN:
+		return quic_recovery_on_ack(sk, level, &f->ack, errcode);
+	case QUIC_FRAME_CRYPTO:
+		return quic_rcv_crypto(sk, level, f, errcode);
+	case QUIC_FRAME_STREAM:
+		return quic_rcv_stream(sk, f, errcode);
+	case QUIC_FRAME_RESET_STREAM:
+		return quic_rcv_reset(sk, f, errcode);
+	case QUIC_FRAME_STOP_SENDING:
+		return quic_rcv_stop_sending(sk, f, errcode);
+	case QUIC_FRAME_MAX_DATA:
+		if (f->max.value > c->send_max_data) {
+			c->send_max_data = f->max.value;
+			quic_stream_write_space(sk);
+		}
+		return 0;
+	case QUIC_FRAME_MAX_STREAM_DATA:
+	case QUIC_FRAME_STREAM_DATA_BLOCKED:
+		if (f->type == QUIC_FRAME_STREAM_DATA_BLOCKED) {
+			/* Section 19.13: about a stream we receive on. */
+			struct quic_stream *st;
+
+			st = quic_stream_lookup(sk, f->stream_max.stream_id,
+						errcode);
+			if (!st)
+				return *errcode ? -EPROTO : 0;
+			if (!st->can_recv) {
+				*errcode = QUIC_TRANSPORT_ERROR_STREAM_STATE;
+				return -EPROTO;
+			}
+			return 0;
+		}
+		return quic_rcv_max_stream_data(sk, f, errcode);
+	case QUIC_FRAME_MAX_STREAMS_BIDI:
+		if (f->max.value > ss->max_bidi) {
+			ss->max_bidi = f->max.value;
+			quic_stream_write_space(sk);
+		}
+		return 0;
+	case QUIC_FRAME_MAX_STREAMS_UNI:
+		if (f->max.value > ss->max_uni) {
+			ss->max_uni = f->max.value;
+			quic_stream_write_space(sk);
+		}
+		return 0;
+	case QUIC_FRAME_DATA_BLOCKED:
+	case QUIC_FRAME_STREAMS_BLOCKED_BIDI:
+	case QUIC_FRAME_STREAMS_BLOCKED_UNI:
+		return 0;
+	case QUIC_FRAME_NEW_CONNECTION_ID:
+		return quic_rcv_new_cid(sk, f, errcode);
+	case QUIC_FRAME_RETIRE_CONNECTION_ID:
+		if (quic_cid_retire_scid(&c->ids, f->retire_cid.seq)) {
+			*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+			return -EPROTO;
+		}
+		return 0;
+	case QUIC_FRAME_PATH_CHALLENGE:
+		memcpy(c->path_response, f->path.data, QUIC_PATH_DATA_LEN);
+		c->path_response_pending = true;
+		return 0;
+	case QUIC_FRAME_PATH_RESPONSE:
+		return 0;
+	case QUIC_FRAME_NEW_TOKEN:
+		/* Section 19.7: only servers send it. */
+		if (c->is_server) {
+			*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+			return -EPROTO;
+		}
+		return 0;
+	case QUIC_FRAME_CONNECTION_CLOSE:
+	case QUIC_FRAME_CONNECTION_CLOSE_APP:
+		quic_conn_drain(sk, f);
+		return 0;
+	case QUIC_FRAME_HANDSHAKE_DONE:
+		/* Section 19.20: only servers send it. */
+		if (c->is_server) {
+			*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+			return -EPROTO;
+		}
+		quic_conn_confirm(sk);
+		return 0;
+	default:
+		/* DATAGRAM: we advertise no max_datagram_frame_size. */
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+}
+
+static u8 quic_packet_level(enum quic_packet_type type)
+{
+	switch (type) {
+	case QUIC_PACKET_INITIAL:
+		return QUIC_CRYPTO_INITIAL;
+	case QUIC_PACKET_HANDSHAKE:
+		return QUIC_CRYPTO_HANDSHAKE;
+	case QUIC_PACKET_SHORT:
+		return QUIC_CRYPTO_APP;
+	default:
+		return QUIC_CRYPTO_MAX;
+	}
+}
+
+/* Keep the rest of a datagram until the keys of its first packet arrive. */
+static void quic_rcv_pend(struct sock *sk, struct sk_buff *skb, u32 offset)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct sk_buff *rest;
+
+	if (skb_queue_len(&c->pending) >= QUIC_PENDING_MAX)
+		return;
+	rest = skb_clone(skb, GFP_ATOMIC);
+	if (!rest)
+		return;
+	skb_pull(rest, offset);
+	__skb_queue_tail(&c->pending, rest);
+}
+
+/* The first packet from the peer tells its connection ID (section 7.2). */
+static void quic_rcv_first(struct sock *sk, const struct quic_packet_hdr *hdr)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_dcid *d = quic_cid_first_dcid(&c->ids);
+
+	if (c->is_server || c->dcid_from_peer || !d ||
+	    hdr->type == QUIC_PACKET_SHORT)
+		return;
+	d->cid.len = hdr->scid_len;
+	memcpy(d->cid.data, hdr->scid, hdr->scid_len);
+	c->dcid_from_peer = true;
+}
+
+/* One packet at @offset of the datagram. Returns 0 to go on with the next
+ * coalesced packet, 1 to stop (the rest waits for keys), or -EPROTO when
+ * the connection was closed.
+ */
+static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
+			   const struct quic_packet_hdr *hdr)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_frame *f = c->rx_frame;
+	bool eliciting = false, reserved;
+	u32 pn_len, hdr_len, i, plen;
+	struct quic_pnspace *space;
+	struct quic_level *lvl;
+	u64 pn = 0, errcode = 0;
+	u8 *pkt, *p, level;
+	int n, err;
+
+	level = quic_packet_level(hdr->type);
+	if (level == QUIC_CRYPTO_MAX)
+		return 0;	/* 0-RTT, Retry, Version Negotiation: later */
+	if (hdr->type != QUIC_PACKET_SHORT && hdr->version != c->version)
+		return 0;
+	lvl = &c->levels[level];
+	space = quic_conn_space(c, level);
+	if (space->discarded)
+		return 0;
+	if (!lvl->recv_ready) {
+		quic_rcv_pend(sk, skb, offset);
+		return 1;
+	}
+	pkt = skb->data + offset;
+	if (quic_crypto_hp_remove(&lvl->recv_key, pkt, hdr->len,
+				  hdr->pn_offset, &pn_len))
+		return 0;
+	for (i = 0; i < pn_len; i++)
+		pn = (pn << 8) | pkt[hdr->pn_offset + i];
+	pn = quic_pn_decode(space->recv_count ? quic_pnspace_largest(space) :
+			    U64_MAX, pn, pn_len);
+	hdr_len = hdr->pn_offset + pn_len;
+	/* RFC 9001 section 5.5: what does not authenticate is dropped. */
+	if (quic_crypto_open(&lvl->recv_key, pkt, hdr_len, hdr->len, 0, pn))
+		return 0;
+	if (quic_pnspace_seen(space, pn))
+		return 0;
+	quic_rcv_first(sk, hdr);
+
+	/* RFC 9000 sections 17.2 and 17.3.1: reserved bits must be zero. */
+	reserved = hdr->type == QUIC_PACKET_SHORT ? pkt[0] & 0x18 : pkt[0] & 0x0c;
+	plen = hdr->len - hdr_len - QUIC_TAG_LEN;
+	if (reserved || !plen) {
+		errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		goto close;
+	}
+	p = pkt + hdr_len;
+	while (plen) {
+		n = quic_frame_parse(p, plen, f, &errcode);
+		if (n < 0)
+			goto close;
+		/* Section 12.4: each frame type has packet types it may use. */
+		if (!quic_frame_allowed(f->type, hdr->type)) {
+			errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+			goto close;
+		}
+		eliciting |= quic_frame_ack_eliciting(f->type);
+		err = quic_rcv_frame(sk, level, f, &errcode);
+		if (err == -EPROTO)
+			goto close;
+		if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED)
+			return -EPROTO;
+		p += n;
+		plen -= n;
+	}
+	quic_pnspace_record(space, pn, eliciting, ktime_get(),
+			    level == QUIC_CRYPTO_APP ? c->params.p.max_ack_delay : 0);
+	if (space->ack_deadline && !space->ack_immediate)
+		quic_timer_start(sk, QUIC_DEFER_ACK,
+				 max_t(s64, ktime_us_delta(space->ack_deadline,
+							   ktime_get()), 0));
+	quic_conn_touch(sk);
+	/* RFC 9001 section 4.9.1: the server's first Handshake packet. */
+	if (c->is_server && level == QUIC_CRYPTO_HANDSHAKE &&
+	    !c->levels[QUIC_CRYPTO_INITIAL].space.discarded)
+		quic_recovery_discard(sk, QUIC_CRYPTO_INITIAL);
+	return 0;
+
+close:
+	quic_conn_close(sk, errcode, f->type, "", false);
+	return -EPROTO;
+}
+
+/**
+ * quic_rcv - process a datagram for a connection socket
+ * @sk: the socket, locked (bh lock, or owned through the backlog)
+ * @skb: the datagram, UDP header pulled; consumed
+ *
+ * Return: 0.
+ */
+int quic_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_packet_hdr hdr;
+	u32 offset = 0;
+	int ret;
+
+	if (!c->initialised || sk->sk_state == QUIC_SS_CLOSED ||
+	    sk->sk_state == QUIC_SS_LISTENING)
+		goto out;
+	/* In the closing and draining states nothing more is processed. */
+	if (sk->sk_state == QUIC_SS_CLOSING)
+		goto out;
+	while (offset < skb->len) {
+		if (quic_packet_parse_header(skb->data + offset,
+					     skb->len - offset, QUIC_CID_LEN,
+					     &hdr))
+			break;
+		ret = quic_rcv_packet(sk, skb, offset, &hdr);
+		if (ret)
+			break;
+		offset += hdr.len;
+	}
+	quic_xmit(sk);
+out:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* New keys arrived: go through the packets that waited for them. */
+void quic_input_replay(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&q);
+	skb_queue_splice_init(&c->pending, &q);
+	while ((skb = __skb_dequeue(&q)))
+		quic_rcv(sk, skb);
+}
+
+/* Run @skb on @sk now, or through the backlog when user space owns it. */
+void quic_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		quic_rcv(sk, skb);
+	else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf)))
+		kfree_skb(skb);
+	bh_unlock_sock(sk);
+}
+
+/**
+ * quic_udp_rcv - a datagram arrived on a QUIC UDP tunnel socket
+ * @net: its network namespace
+ * @us: the UDP socket's state
+ * @skb: the datagram, data at the UDP header; consumed
+ *
+ * Context: softirq.
+ */
+void quic_udp_rcv(struct net *net, struct quic_udp_sock *us,
+		  struct sk_buff *skb)
+{
+	struct quic_packet_hdr hdr;
+	struct sock *sk;
+
+	if (!pskb_may_pull(skb, sizeof(struct udphdr)))
+		goto drop;
+	__skb_pull(skb, sizeof(struct udphdr));
+	/* Packets are opened in place: the data must be ours and linear. */
+	if (skb_linearize_cow(skb))
+		goto drop;
+	if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN, &hdr))
+		goto drop;
+	sk = quic_cid_lookup(net, hdr.dcid, hdr.dcid_len);
+	if (sk) {
+		quic_deliver(sk, skb);
+		sock_put(sk);
+		return;
+	}
+	/* A new connection: RFC 9000 section 14.1, an Initial in a datagram
+	 * of less than 1200 bytes is dropped; section 7.2, its Destination
+	 * Connection ID is at least 8 bytes.
+	 */
+	if (hdr.type == QUIC_PACKET_INITIAL && skb->len >= QUIC_MIN_UDP_PAYLOAD &&
+	    hdr.dcid_len >= QUIC_CID_LEN && quic_listener_queue(us, skb))
+		return;
+	/* Unknown short header packets get a stateless reset (later). */
+drop:
+	kfree_skb(skb);
+}

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sendmsg() and recvmsg() (draft-lxin-quic-socket-apis-02 section 4):
+ * stream data with the QUIC_STREAM_INFO cmsg, TLS handshake messages with
+ * QUIC_HANDSHAKE_INFO, and events with MSG_NOTIFICATION; the receive
+ * flow control windows that reading opens (RFC 9000 section 4.2).
+ */
+
+#include <linux/uio.h>
+#include <net/sock.h>
+
+#include "input.h"
+#include "output.h"
+#include "socket.h"
+
+/* Handshake data user space may queue per level before it is sent. */
+#define QUIC_CRYPTO_SEND_MAX	(64 * 1024)
+
+void quic_sock_queue_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+}
+
+void quic_sock_uncharge(struct sock *sk, u32 bytes)
+{
+	if (!bytes)
+		return;
+	WRITE_ONCE(sk->sk_wmem_queued, sk->sk_wmem_queued - bytes);
+}
+
+bool quic_sock_writable(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_wmem_queued) < READ_ONCE(sk->sk_sndbuf);
+}
+
+/* Credit or buffer space arrived: wake writers (and poll). */
+void quic_stream_write_space(struct sock *sk)
+{
+	sk->sk_write_space(sk);
+}
+
+static void quic_event_queue(struct sock *sk, u8 type, const void *data,
+			     u32 len)
+{
+	struct sk_buff *skb;
+
+	if (!(quic_sk(sk)->events & BIT(type)))
+		return;
+	skb = alloc_skb(1 + len, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_put_u8(skb, type);
+	skb_put_data(skb, data, len);
+	quic_rbuf_cb(skb)->event = true;
+	quic_rbuf_cb(skb)->stream_id = -1;
+	quic_sock_queue_rcv(sk, skb);
+}
+
+/* QUIC_EVENT_STREAM_UPDATE: a stream changed state. */
+void quic_stream_event(struct sock *sk, struct quic_stream *st)
+{
+	struct quic_stream_update u = {
+		.id = st->id,
+	};
+
+	if (st->recv_state == QUIC_STREAM_RECV_STATE_RESET_RECVD) {
+		u.state = st->recv_state;
+		u.errcode = st->peer_reset_code;
+		u.finalsz = st->recv.final;
+	} else {
+		u.state = st->send_state;
+		u.finalsz = st->send.tail;
+	}
+	quic_event_queue(sk, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
+}
+
+/* QUIC_EVENT_CONNECTION_CLOSE: the peer closed the connection. */
+void quic_event_connection_close(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct {
+		struct quic_connection_close close;
+		char reason[sizeof(c->peer_close_reason)];
+	} ev = {};
+	u32 n = strlen(c->peer_close_reason) + 1;
+
+	ev.close = c->peer_close;
+	memcpy(ev.reason, c->peer_close_reason, n);
+	quic_event_queue(sk, QUIC_EVENT_CONNECTION_CLOSE, &ev,
+			 sizeof(ev.close) + n);
+}
+
+/**
+ * quic_stream_reset - abandon sending on a stream (RESET_STREAM)
+ * @sk: the socket
+ * @st: the stream
+ * @code: application error code
+ *
+ * RFC 9000 section 3.1: from Ready, Send or Data Sent; the data not yet
+ * acknowledged is dropped.
+ */
+void quic_stream_reset(struct sock *sk, struct quic_stream *st, u64 code)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	if (!st->can_send || quic_stream_send_done(st) ||
+	    st->send_state == QUIC_STREAM_SEND_STATE_RESET_SENT)
+		return;
+	st->send_state = QUIC_STREAM_SEND_STATE_RESET_SENT;
+	st->reset_code = code;
+	st->reset_pending = true;
+	/* The final size is what was sent (section 4.5). */
+	st->send.tail = st->send.next;
+	quic_sock_uncharge(sk, quic_sbuf_free(&st->send));
+	quic_stream_queue(&c->streams, st);
+	quic_stream_event(sk, st);
+}
+
+struct quic_msg_info {
+	s64	stream_id;
+	u32	flags;
+	int	level;		/* QUIC_HANDSHAKE_INFO level, -1 for none */
+	bool	has_stream;
+};
+
+static int quic_msg_parse(struct msghdr *msg, struct quic_msg_info *mi)
+{
+	struct quic_handshake_info *hi;
+	struct quic_stream_info *si;
+	struct cmsghdr *cmsg;
+
+	mi->stream_id = -1;
+	mi->flags = msg->msg_flags;
+	mi->level = -1;
+	mi->has_stream = false;
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_QUIC)
+			continue;
+		switch (cmsg->cmsg_type) {
+		case QUIC_STREAM_INFO:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(*si)))
+				return -EINVAL;
+			si = CMSG_DATA(cmsg);
+			mi->stream_id = si->stream_id;
+			mi->flags = si->stream_flags;
+			mi->has_stream = true;
+			break;
+		case QUIC_HANDSHAKE_INFO:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(*hi)))
+				return -EINVAL;
+			hi = CMSG_DATA(cmsg);
+			if (hi->crypto_level >= QUIC_CRYPTO_EARLY)
+				return -EINVAL;
+			mi->level = hi->crypto_level;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int quic_send_handshake(struct sock *sk, struct msghdr *msg,
+			       size_t len, u8 level)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_level *lvl = &c->levels[level];
+	int err;
+
+	if (sk->sk_state != QUIC_SS_ESTABLISHING &&
+	    sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	if (!lvl->send_ready || quic_conn_space(c, level)->discarded)
+		return -EINVAL;
+	if (len > QUIC_CRYPTO_SEND_MAX ||
+	    lvl->crypto_send.bytes + len > QUIC_CRYPTO_SEND_MAX)
+		return -EMSGSIZE;
+	err = quic_sbuf_append(&lvl->crypto_send, &msg->msg_iter, len,
+			       sk->sk_allocation);
+	if (err)
+		return err;
+	quic_xmit(sk);
+	return len;
+}
+
+/* Wait until @cond or the timeout; the socket lock is dropped meanwhile. */
+static int quic_wait(struct sock *sk, long *timeo, bool (*cond)(struct sock *))
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	for (;;) {
+		if (cond(sk))
+			break;
+		if (sk->sk_err) {
+			err = -sock_error(sk);
+			break;
+		}
+		if (sk->sk_state != QUIC_SS_ESTABLISHED) {
+			err = -EPIPE;
+			break;
+		}
+		if (!*timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		sk_wait_event(sk, timeo, cond(sk) || sk->sk_err ||
+			      sk->sk_state != QUIC_SS_ESTABLISHED, &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+static bool quic_cond_writable(struct sock *sk)
+{
+	return quic_sock_writable(sk);
+}
+
+static bool quic_cond_stream_credit(struct sock *sk)
+{
+	struct quic_streams *ss = &quic_sk(sk)->conn.streams;
+	bool uni = quic_stream_id_uni(quic_sk(sk)->send_sid);
+	u64 index = (u64)quic_sk(sk)->send_sid >> 2;
+
+	return index < (uni ? ss->max_uni : ss->max_bidi);
+}
+
+/* The stream a sendmsg() writes to, opened if needed (section 2.1). */
+static struct quic_stream *quic_send_stream(struct sock *sk,
+					    struct quic_msg_info *mi,
+					    long *timeo, int *err)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
+	struct quic_stream *st;
+	u64 send_max, recv_max;
+	s64 id = mi->stream_id;
+
+	if (id == -1) {
+		if (mi->flags & MSG_STREAM_NEW)
+			id = quic_stream_next_id(&c->streams,
+						 mi->flags & MSG_STREAM_UNI);
+		else
+			id = qs->send_sid;
+	}
+	if (id < 0) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	st = quic_stream_find(&c->streams, id);
+	if (st)
+		goto found;
+	if (!quic_stream_id_local(&c->streams, id)) {
+		u64 errcode;
+
+		st = quic_stream_lookup(sk, id, &errcode);
+		if (!st) {
+			*err = -EINVAL;
+			return NULL;
+		}
+		goto found;
+	}
+	for (;;) {
+		quic_stream_limits(c, id, &send_max, &recv_max);
+		st = quic_stream_open_local(&c->streams, id, send_max, recv_max,
+					    sk->sk_allocation, err);
+		if (st || *err != -EAGAIN)
+			break;
+		/* Section 4.6: wait for MAX_STREAMS unless told not to. */
+		quic_xmit(sk);
+		if (mi->flags & MSG_STREAM_DONTWAIT)
+			return NULL;
+		qs->send_sid = id;
+		*err = quic_wait(sk, timeo, quic_cond_stream_credit);
+		if (*err)
+			return NULL;
+	}
+	if (!st)
+		return NULL;
+found:
+	if (!st->can_send) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	if (st->send_state == QUIC_STREAM_SEND_STATE_RESET_SENT ||
+	    st->send_state == QUIC_STREAM_SEND_STATE_RESET_RECVD || st->send.fin) {
+		*err = -EPIPE;
+		return NULL;
+	}
+	qs->send_sid = id;
+	return st;
+}
+
+int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_msg_info mi;
+	struct quic_stream *st;
+	size_t copied = 0;
+	long timeo;
+	u32 room;
+	int err;
+
+	err = quic_msg_parse(msg, &mi);
+	if (err)
+		return err;
+	lock_sock(sk);
+	if (mi.level >= 0) {
+		err = quic_send_handshake(sk, msg, len, mi.level);
+		goto out;
+	}
+	err = -ENOTCONN;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		goto out;
+	err = -EOPNOTSUPP;
+	if (msg->msg_flags & MSG_DATAGRAM)
+		goto out;
+	timeo = sock_sndtimeo(sk, (msg->msg_flags & MSG_DONTWAIT) ||
+			      (mi.flags & MSG_DONTWAIT));
+	st = quic_send_stream(sk, &mi, &timeo, &err);
+	if (!st)
+		goto out;
+	err = 0;
+	while (copied < len) {
+		err = quic_wait(sk, &timeo, quic_cond_writable);
+		if (err)
+			break;
+		/* The stream may have been reset while we slept. */
+		if (st != quic_stream_find(&c->streams, quic_sk(sk)->send_sid) ||
+		    st->send_state == QUIC_STREAM_SEND_STATE_RESET_SENT) {
+			err = -EPIPE;
+			break;
+		}
+		room = sk->sk_sndbuf - sk->sk_wmem_queued;
+		room = min_t(size_t, room, len - copied);
+		err = quic_sbuf_append(&st->send, &msg->msg_iter, room,
+				       sk->sk_allocation);
+		if (err)
+			break;
+		WRITE_ONCE(sk->sk_wmem_queued, sk->sk_wmem_queued + room);
+		copied += room;
+		/* The FIN goes with the last data, not in a frame of its own. */
+		if (copied == len && (mi.flags & MSG_STREAM_FIN))
+			st->send.fin = true;
+		quic_stream_queue(&c->streams, st);
+		quic_xmit(sk);
+	}
+	if (!len && !err && (mi.flags & MSG_STREAM_FIN)) {
+		st->send.fin = true;
+		quic_stream_queue(&c->streams, st);
+		quic_xmit(sk);
+	}
+	if (copied)
+		err = copied;
+	else if (!len && (mi.flags & MSG_STREAM_FIN))
+		err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Reading opened the windows: send MAX_STREAM_DATA / MAX_DATA early. */
+static void quic_recv_window_update(struct sock *sk, struct quic_stream *st,
+				    u32 n)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u64 window, send_max;
+
+	c->recv_read += n;
+	window = c->params.p.max_data;
+	/* Section 4.2: before the peer runs out; half the window is used. */
+	if (c->recv_max_data - c->recv_read < window / 2) {
+		c->recv_max_data = c->recv_read + window;
+		c->max_data_pending = true;
+	}
+	if (!st)
+		return;
+	st->recv_read += n;
+	quic_stream_limits(c, st->id, &send_max, &window);
+	if (st->recv_state == QUIC_STREAM_RECV_STATE_RECV &&
+	    st->recv_max - st->recv_read < window / 2) {
+		st->recv_max = st->recv_read + window;
+		st->max_pending = true;
+		quic_stream_queue(&c->streams, st);
+	}
+}
+
+static int quic_recv_event(struct sock *sk, struct msghdr *msg, size_t len,
+			   struct sk_buff *skb, int flags)
+{
+	size_t n = min_t(size_t, len, skb->len);
+
+	if (skb_copy_datagram_msg(skb, 0, msg, n))
+		return -EFAULT;
+	msg->msg_flags |= MSG_NOTIFICATION;
+	if (n < skb->len)
+		msg->msg_flags |= MSG_TRUNC;
+	if (!(flags & MSG_PEEK)) {
+		__skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+	}
+	return n;
+}
+
+static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
+			       size_t len, struct sk_buff *skb, int flags)
+{
+	struct quic_handshake_info hi = {
+		.crypto_level = quic_rbuf_cb(skb)->level,
+	};
+	size_t n = min_t(size_t, len, skb->len);
+	int err;
+
+	err = put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO, sizeof(hi), &hi);
+	if (err)
+		return err;
+	if (skb_copy_datagram_msg(skb, 0, msg, n))
+		return -EFAULT;
+	if (flags & MSG_PEEK)
+		return n;
+	if (n == skb->len) {
+		__skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+	} else {
+		skb_pull(skb, n);
+	}
+	return n;
+}
+
+/* Stream data: as much of one stream as fits, then the stream info. */
+static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			    struct sk_buff *skb, int flags)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	s64 id = quic_rbuf_cb(skb)->stream_id;
+	struct quic_stream_info si = { .stream_id = id };
+	struct quic_stream *st = quic_stream_find(&c->streams, id);
+	size_t copied = 0, n;
+	bool fin = false;
+
+	while (skb && copied < len) {
+		n = min_t(size_t, len - copied, skb->len);
+		if (skb_copy_datagram_msg(skb, 0, msg, n))
+			return copied ? copied : -EFAULT;
+		copied += n;
+		if (flags & MSG_PEEK)
+			break;
+		if (n < skb->len) {
+			skb_pull(skb, n);
+			quic_recv_window_update(sk, st, n);
+			break;
+		}
+		fin = quic_rbuf_cb(skb)->fin;
+		__skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+		quic_recv_window_update(sk, st, n);
+		if (fin)
+			break;
+		skb = skb_peek(&sk->sk_receive_queue);
+		if (skb && (quic_rbuf_cb(skb)->event ||
+			    quic_rbuf_cb(skb)->stream_id != id))
+			break;
+	}
+	/* A FIN that arrived on its own ends this read too. */
+	skb = skb_peek(&sk->sk_receive_queue);
+	if (!fin && !(flags & MSG_PEEK) && skb && !skb->len &&
+	    !quic_rbuf_cb(skb)->event && quic_rbuf_cb(skb)->stream_id == id &&
+	    quic_rbuf_cb(skb)->fin) {
+		fin = true;
+		__skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+	}
+	if (fin) {
+		si.stream_flags |= MSG_STREAM_FIN;
+		msg->msg_flags |= MSG_EOR;
+		if (st) {
+			st->recv_state = QUIC_STREAM_RECV_STATE_READ;
+			quic_sock_uncharge(sk, quic_stream_maybe_free(&c->streams,
+								      st));
+		}
+	}
+	put_cmsg(msg, SOL_QUIC, QUIC_STREAM_INFO, sizeof(si), &si);
+	quic_xmit(sk);
+	return copied;
+}
+
+int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		 int *addr_len)
+{
+	struct sk_buff *skb;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (!quic_sk(sk)->conn.initialised)
+		goto out;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	for (;;) {
+		skb = skb_peek(&sk->sk_receive_queue);
+		if (skb)
+			break;
+		err = sock_error(sk);
+		if (err)
+			goto out;
+		err = 0;
+		if (sk->sk_shutdown & RCV_SHUTDOWN ||
+		    sk->sk_state == QUIC_SS_CLOSING ||
+		    sk->sk_state == QUIC_SS_CLOSED)
+			goto out;
+		err = -ENOTCONN;
+		if (sk->sk_state == QUIC_SS_LISTENING)
+			goto out;
+		err = -EAGAIN;
+		if (!timeo)
+			goto out;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			goto out;
+		sk_wait_data(sk, &timeo, NULL);
+	}
+	if (quic_rbuf_cb(skb)->event)
+		err = quic_recv_event(sk, msg, len, skb, flags);
+	else if (quic_rbuf_cb(skb)->stream_id < 0)
+		err = quic_recv_handshake(sk, msg, len, skb, flags);
+	else
+		err = quic_recv_stream(sk, msg, len, skb, flags);
+out:
+	release_sock(sk);
+	return err;
+}

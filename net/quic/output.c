@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The send path (DESIGN section 6): frames are packed into packets per
+ * encryption level, packets of several levels are coalesced into one UDP
+ * datagram (RFC 9000 section 12.2), protected (RFC 9001 section 5) and
+ * sent through the shared UDP tunnel socket.
+ */
+
+#include <linux/slab.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+
+#include "output.h"
+#include "socket.h"
+#include "varint.h"
+
+#define QUIC_LONG_HDR_MAX	(1 + 4 + 1 + QUIC_CID_MAX_LEN + 1 + \
+				 QUIC_CID_MAX_LEN + 8 + 2 + QUIC_PN_MAX_LEN)
+#define QUIC_XMIT_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
+				 sizeof(struct udphdr))
+/* Frame header room reserved before STREAM data: type, id, offset, len. */
+#define QUIC_STREAM_HDR_MAX	(1 + 8 + 8 + 8)
+
+/**
+ * struct quic_tx - one packet being built
+ * @level: its encryption level
+ * @start: its first byte in the datagram
+ * @pn_offset: offset of the packet number from @start
+ * @pn_len: packet number length
+ * @len_field: offset of the long header Length field, 0 for short
+ * @p: where the next frame goes
+ * @end: end of the room for frames (tag excluded)
+ * @pkt: what the packet carries, for acknowledgment and loss
+ */
+struct quic_tx {
+	u8			level;
+	u8			*start;
+	u32			pn_offset;
+	u32			pn_len;
+	u32			len_field;
+	u8			*p;
+	u8			*end;
+	struct quic_sent_pkt	*pkt;
+};
+
+static u32 quic_tx_room(const struct quic_tx *tx)
+{
+	return tx->end - tx->p;
+}
+
+static struct quic_sent_frame *quic_tx_note(struct quic_tx *tx, u8 type)
+{
+	struct quic_sent_frame *f;
+
+	if (tx->pkt->nframes == QUIC_SENT_FRAMES_MAX)
+		return NULL;
+	f = &tx->pkt->frames[tx->pkt->nframes++];
+	memset(f, 0, sizeof(*f));
+	f->type = type;
+	if (quic_frame_ack_eliciting(type))
+		tx->pkt->ack_eliciting = true;
+	if (quic_frame_in_flight(type))
+		tx->pkt->in_flight = true;
+	return f;
+}
+
+/* Encode @f if it fits and there is room to remember it. */
+static bool quic_tx_put(struct quic_tx *tx, const struct quic_frame *f, u64 id)
+{
+	struct quic_sent_frame *sf;
+	int n;
+
+	if (quic_frame_len(f) > quic_tx_room(tx) ||
+	    tx->pkt->nframes == QUIC_SENT_FRAMES_MAX)
+		return false;
+	n = quic_frame_put(tx->p, quic_tx_room(tx), f);
+	if (n <= 0)
+		return false;
+	tx->p += n;
+	sf = quic_tx_note(tx, f->type);
+	sf->id = id;
+	return true;
+}
+
+static u8 quic_long_type_bits(u32 version, u8 level)
+{
+	/* RFC 9000 section 17.2 Table 5; RFC 9369 section 3.2. */
+	u8 bits = level == QUIC_CRYPTO_INITIAL ? 0 : 2;
+
+	return version == QUIC_VERSION_V2 ? bits + 1 : bits;
+}
+
+/* The @len low bytes of @pn, most significant first (section 17.1). */
+static void quic_put_pn(u8 *p, u64 pn, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (u8)(pn >> (8 * (len - 1 - i)));
+}
+
+static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
+			  u32 room, struct quic_tx *tx)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_pnspace *space = quic_conn_space(c, level);
+	struct quic_dcid *dcid = quic_cid_first_dcid(&c->ids);
+	struct quic_scid *scid;
+	u64 pn = space->next_pn;
+	u8 *p;
+
+	if (!dcid || room < QUIC_LONG_HDR_MAX + QUIC_TAG_LEN + 32)
+		return false;
+	tx->pkt = kzalloc(sizeof(*tx->pkt), GFP_ATOMIC);
+	if (!tx->pkt)
+		return false;
+	tx->level = level;
+	tx->pn_len = quic_pn_encode_len(pn, space->largest_acked, space->has_acked);
+	tx->start = skb_tail_pointer(skb);
+	p = tx->start;
+	if (level == QUIC_CRYPTO_APP) {
+		/* RFC 9000 section 17.3.1, key phase 0 until key updates. */
+		*p++ = 0x40 | (tx->pn_len - 1);
+		memcpy(p, dcid->cid.data, dcid->cid.len);
+		p += dcid->cid.len;
+		tx->len_field = 0;
+	} else {
+		scid = list_first_entry(&c->ids.scids, struct quic_scid, list);
+		if (scid->seq == QUIC_CID_SEQ_ODCID)
+			scid = list_next_entry(scid, list);
+		*p++ = 0xc0 | (quic_long_type_bits(c->version, level) << 4) |
+		       (tx->pn_len - 1);
+		put_unaligned_be32(c->version, p);
+		p += 4;
+		*p++ = dcid->cid.len;
+		memcpy(p, dcid->cid.data, dcid->cid.len);
+		p += dcid->cid.len;
+		*p++ = scid->cid.len;
+		memcpy(p, scid->cid.data, scid->cid.len);
+		p += scid->cid.len;
+		if (level == QUIC_CRYPTO_INITIAL)
+			*p++ = 0;	/* Token Length: no token */
+		tx->len_field = p - tx->start;
+		p += 2;		/* Length, a two-byte varint */
+	}
+	tx->pn_offset = p - tx->start;
+	quic_put_pn(p, pn, tx->pn_len);
+	p += tx->pn_len;
+	tx->p = p;
+	tx->end = tx->start + room - QUIC_TAG_LEN;
+	tx->pkt->pn = pn;
+	tx->pkt->level = level;
+	return true;
+}
+
+/* Seal the packet; returns its length, 0 if it was dropped. */
+static u32 quic_tx_finish(struct sock *sk, struct sk_buff *skb,
+			  struct quic_tx *tx, u32 pad_to)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_level *lvl = &c->levels[tx->level];
+	u32 payload, len, cur, pad = 0;
+
+	/* RFC 9000 section 14.1 padding (@pad_to is this packet's share),
+	 * and RFC 9001 section 5.4.2: the header protection sample starts 4
+	 * bytes after the packet number, so pn + payload is at least 4.
+	 */
+	cur = tx->p - tx->start + QUIC_TAG_LEN;
+	if (pad_to > cur)
+		pad = pad_to - cur;
+	payload = tx->p - tx->start - tx->pn_offset - tx->pn_len;
+	if (payload + pad + tx->pn_len < 4)
+		pad = 4 - tx->pn_len - payload;
+	pad = min(pad, quic_tx_room(tx));
+	if (pad) {
+		memset(tx->p, 0, pad);
+		tx->p += pad;
+		payload += pad;
+		tx->pkt->in_flight = true;
+	}
+	len = tx->p - tx->start + QUIC_TAG_LEN;
+	if (tx->len_field) {
+		u32 l = tx->pn_len + payload + QUIC_TAG_LEN;
+
+		tx->start[tx->len_field] = 0x40 | (l >> 8);
+		tx->start[tx->len_field + 1] = l & 0xff;
+	}
+	if (quic_crypto_seal(&lvl->send_key, tx->start,
+			     tx->pn_offset + tx->pn_len, payload, 0,
+			     tx->pkt->pn) ||
+	    quic_crypto_hp_apply(&lvl->send_key, tx->start, len, tx->pn_offset,
+				 tx->pn_len)) {
+		kfree(tx->pkt);
+		tx->pkt = NULL;
+		return 0;
+	}
+	skb_put(skb, len);
+	tx->pkt->size = len;
+	tx->pkt->time = ktime_get();
+	quic_conn_space(c, tx->level)->next_pn++;
+	quic_recovery_on_sent(sk, tx->pkt);
+	tx->pkt = NULL;
+	/* RFC 9001 section 4.9.1: the client's first Handshake packet. */
+	if (!c->is_server && tx->level == QUIC_CRYPTO_HANDSHAKE &&
+	    !c->levels[QUIC_CRYPTO_INITIAL].space.discarded)
+		quic_recovery_discard(sk, QUIC_CRYPTO_INITIAL);
+	return len;
+}
+
+static void quic_tx_ack(struct sock *sk, struct quic_tx *tx)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_pnspace *space = quic_conn_space(c, tx->level);
+	struct quic_frame *f = c->tx_frame;
+	u32 exp = tx->level == QUIC_CRYPTO_APP ? c->params.p.ack_delay_exponent : 3;
+
+	if (!space->recv_count || !space->ack_pending)
+		return;
+	quic_pnspace_fill_ack(space, f, ktime_get(), exp);
+	/* Fewer ranges when the packet has no room for all of them. */
+	while (f->ack.range_count > 1 && quic_frame_len(f) > quic_tx_room(tx))
+		f->ack.range_count--;
+	if (quic_tx_put(tx, f, f->ack.largest))
+		quic_pnspace_ack_sent(space);
+}
+
+static void quic_tx_close(struct sock *sk, struct quic_tx *tx)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_frame *f = c->tx_frame;
+
+	memset(f, 0, sizeof(*f));
+	f->type = QUIC_FRAME_CONNECTION_CLOSE;
+	f->close.error_code = c->close_code;
+	f->close.frame_type = c->close_frame;
+	f->close.reason = c->close_reason;
+	f->close.reason_len = strlen(c->close_reason);
+	if (c->close_app) {
+		if (tx->level == QUIC_CRYPTO_APP) {
+			f->type = QUIC_FRAME_CONNECTION_CLOSE_APP;
+			f->close.frame_type = 0;
+		} else {
+			/* RFC 9000 section 10.2.3: hide it before 1-RTT. */
+			f->close.error_code = QUIC_TRANSPORT_ERROR_APPLICATION;
+			f->close.reason_len = 0;
+		}
+	}
+	quic_tx_put(tx, f, 0);
+}
+
+static void quic_tx_crypto(struct sock *sk, struct quic_tx *tx)
+{
+	struct quic_level *lvl = &quic_sk(sk)->conn.levels[tx->level];
+	struct quic_sent_frame *sf;
+	u32 room, n, hdr;
+	u64 off;
+	bool fin;
+
+	while (quic_sbuf_pending(&lvl->crypto_send) &&
+	       tx->pkt->nframes < QUIC_SENT_FRAMES_MAX) {
+		room = quic_tx_room(tx);
+		if (room < 1 + 8 + 2 + 1)
+			return;
+		n = quic_sbuf_next_range(&lvl->crypto_send, U64_MAX,
+					 room - (1 + 8 + 2), &off, &fin);
+		if (!n)
+			return;
+		hdr = quic_frame_put_crypto_hdr(tx->p, room, off, n);
+		quic_sbuf_copy(&lvl->crypto_send, off, n, tx->p + hdr);
+		tx->p += hdr + n;
+		sf = quic_tx_note(tx, QUIC_FRAME_CRYPTO);
+		sf->offset = off;
+		sf->len = n;
+	}
+}
+
+static void quic_tx_conn_control(struct sock *sk, struct quic_tx *tx)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_streams *ss = &c->streams;
+	struct quic_frame *f = c->tx_frame;
+
+	memset(f, 0, sizeof(*f));
+	if (c->handshake_done_pending) {
+		f->type = QUIC_FRAME_HANDSHAKE_DONE;
+		if (quic_tx_put(tx, f, 0))
+			c->handshake_done_pending = false;
+	}
+	if (c->path_response_pending) {
+		f->type = QUIC_FRAME_PATH_RESPONSE;
+		memcpy(f->path.data, c->path_response, QUIC_PATH_DATA_LEN);
+		if (quic_tx_put(tx, f, 0))
+			c->path_response_pending = false;
+	}
+	if (c->max_data_pending) {
+		f->type = QUIC_FRAME_MAX_DATA;
+		f->max.value = c->recv_max_data;
+		if (quic_tx_put(tx, f, 0))
+			c->max_data_pending = false;
+	}
+	if (c->data_blocked_pending) {
+		f->type = QUIC_FRAME_DATA_BLOCKED;
+		f->max.value = c->send_max_data;
+		if (quic_tx_put(tx, f, 0))
+			c->data_blocked_pending = false;
+	}
+	if (ss->max_streams_pending & 1) {
+		f->type = QUIC_FRAME_MAX_STREAMS_BIDI;
+		f->max.value = ss->peer_max_bidi;
+		if (quic_tx_put(tx, f, 0))
+			ss->max_streams_pending &= ~1;
+	}
+	if (ss->max_streams_pending & 2) {
+		f->type = QUIC_FRAME_MAX_STREAMS_UNI;
+		f->max.value = ss->peer_max_uni;
+		if (quic_tx_put(tx, f, 0))
+			ss->max_streams_pending &= ~2;
+	}
+	if (ss->blocked_pending & 1) {
+		f->type = QUIC_FRAME_STREAMS_BLOCKED_BIDI;
+		f->max.value = ss->max_bidi;
+		if (quic_tx_put(tx, f, 0))
+			ss->blocked_pending &= ~1;
+	}
+	if (ss->blocked_pending & 2) {
+		f->type = QUIC_FRAME_STREAMS_BLOCKED_UNI;
+		f->max.value = ss->max_uni;
+		if (quic_tx_put(tx, f, 0))
+			ss->blocked_pending &= ~2;
+	}
+}
+
+/* Control frames of one stream; false when the packet is full. */
+static bool quic_tx_stream_control(struct sock *sk, struct quic_tx *tx,
+				   struct quic_stream *st)
+{
+	struct quic_frame *f = quic_sk(sk)->conn.tx_frame;
+
+	memset(f, 0, sizeof(*f));
+	if (st->reset_pending) {
+		f->type = QUIC_FRAME_RESET_STREAM;
+		f->reset.stream_id = st->id;
+		f->reset.error_code = st->reset_code;
+		f->reset.final_size = st->send.next;
+		if (!quic_tx_put(tx, f, st->id))
+			return false;
+		st->reset_pending = false;
+	}
+	if (st->stop_pending) {
+		f->type = QUIC_FRAME_STOP_SENDING;
+		f->stop.stream_id = st->id;
+		f->stop.error_code = st->stop_code;
+		if (!quic_tx_put(tx, f, st->id))
+			return false;
+		st->stop_pending = false;
+	}
+	if (st->max_pending) {
+		f->type = QUIC_FRAME_MAX_STREAM_DATA;
+		f->stream_max.stream_id = st->id;
+		f->stream_max.value = st->recv_max;
+		if (!quic_tx_put(tx, f, st->id))
+			return false;
+		st->max_pending = false;
+	}
+	if (st->blocked_pending) {
+		f->type = QUIC_FRAME_STREAM_DATA_BLOCKED;
+		f->stream_max.stream_id = st->id;
+		f->stream_max.value = st->send_max;
+		if (!quic_tx_put(tx, f, st->id))
+			return false;
+		st->blocked_pending = false;
+	}
+	return true;
+}
+
+static bool quic_stream_can_send_data(const struct quic_stream *st)
+{
+	return st->can_send && !quic_stream_send_done(st) &&
+	       st->send_state != QUIC_STREAM_SEND_STATE_RESET_SENT &&
+	       quic_sbuf_pending(&st->send);
+}
+
+/* STREAM data of one stream; false when the packet is full. */
+static bool quic_tx_stream_data(struct sock *sk, struct quic_tx *tx,
+				struct quic_stream *st)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_sent_frame *sf;
+	u64 limit, off, before;
+	u32 room, n, hdr;
+	bool fin;
+
+	while (quic_stream_can_send_data(st)) {
+		room = quic_tx_room(tx);
+		if (room < QUIC_STREAM_HDR_MAX + 1 ||
+		    tx->pkt->nframes == QUIC_SENT_FRAMES_MAX)
+			return false;
+		/* RFC 9000 section 4.1: both the stream and the connection. */
+		limit = min(st->send_max,
+			    st->send.next + (c->send_max_data - c->send_data));
+		before = st->send.next;
+		n = quic_sbuf_next_range(&st->send, limit,
+					 room - QUIC_STREAM_HDR_MAX, &off, &fin);
+		if (!n && !fin) {
+			/* Blocked: say so once per limit (section 4.1). */
+			if (st->send.next < st->send.tail) {
+				if (limit == st->send_max &&
+				    st->blocked_at != limit) {
+					st->blocked_pending = true;
+					st->blocked_at = limit;
+				} else if (limit != st->send_max &&
+					   c->data_blocked_at != c->send_max_data) {
+					c->data_blocked_pending = true;
+					c->data_blocked_at = c->send_max_data;
+				}
+			}
+			return true;
+		}
+		c->send_data += st->send.next - before;
+		hdr = quic_frame_put_stream_hdr(tx->p, room, st->id, off, n,
+						fin, true);
+		quic_sbuf_copy(&st->send, off, n, tx->p + hdr);
+		tx->p += hdr + n;
+		sf = quic_tx_note(tx, QUIC_FRAME_STREAM);
+		sf->id = st->id;
+		sf->offset = off;
+		sf->len = n;
+		sf->fin = fin;
+		if (st->send_state == QUIC_STREAM_SEND_STATE_READY)
+			st->send_state = QUIC_STREAM_SEND_STATE_SEND;
+		if (fin)
+			st->send_state = QUIC_STREAM_SEND_STATE_SENT;
+	}
+	return true;
+}
+
+static bool quic_stream_tx_pending(const struct quic_stream *st)
+{
+	return st->reset_pending || st->stop_pending || st->max_pending ||
+	       st->blocked_pending || quic_stream_can_send_data(st);
+}
+
+static void quic_tx_streams(struct sock *sk, struct quic_tx *tx, bool data)
+{
+	struct quic_streams *ss = &quic_sk(sk)->conn.streams;
+	struct quic_stream *st, *tmp;
+	LIST_HEAD(done);
+	bool full = false;
+
+	list_for_each_entry_safe(st, tmp, &ss->send_queue, send_list) {
+		if (!quic_tx_stream_control(sk, tx, st) ||
+		    (data && !quic_tx_stream_data(sk, tx, st))) {
+			full = true;
+		}
+		if (!quic_stream_tx_pending(st))
+			list_del_init(&st->send_list);
+		else if (!full)
+			list_move_tail(&st->send_list, &done);
+		if (full)
+			break;
+	}
+	/* Round robin: streams served this time go to the back. */
+	list_splice_tail(&done, &ss->send_queue);
+}
+
+static bool quic_app_pending(struct quic_conn *c, bool data)
+{
+	struct quic_stream *st;
+
+	if (c->handshake_done_pending || c->max_data_pending ||
+	    c->path_response_pending ||
+	    c->data_blocked_pending || c->streams.max_streams_pending ||
+	    c->streams.blocked_pending)
+		return true;
+	list_for_each_entry(st, &c->streams.send_queue, send_list) {
+		if (st->reset_pending || st->stop_pending || st->max_pending ||
+		    st->blocked_pending)
+			return true;
+		if (data && quic_stream_can_send_data(st))
+			return true;
+	}
+	return false;
+}
+
+/* Whether @level has something to send now. */
+static bool quic_level_pending(struct quic_conn *c, u8 level, bool cwnd_ok,
+			       ktime_t now)
+{
+	struct quic_level *lvl = &c->levels[level];
+	struct quic_pnspace *space = quic_conn_space(c, level);
+
+	if (!lvl->send_ready || space->discarded)
+		return false;
+	if (c->close_pending)
+		return true;
+	if (quic_pnspace_ack_due(space, now))
+		return true;
+	if (c->ping_pending & BIT(level))
+		return true;
+	if (!cwnd_ok)
+		return false;
+	if (quic_sbuf_pending(&lvl->crypto_send))
+		return true;
+	return level == QUIC_CRYPTO_APP && quic_app_pending(c, true);
+}
+
+static u32 quic_path_payload_max(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	return c->path.mtu;
+}
+
+static struct dst_entry *quic_route(struct sock *sk, struct quic_path *path,
+				    union quic_addr *src)
+{
+	struct net *net = sock_net(sk);
+	struct dst_entry *dst;
+
+	if (path->remote.sa.sa_family == AF_INET) {
+		struct flowi4 fl4 = {};
+		struct rtable *rt;
+
+		rt = dst_cache_get_ip4(&path->dst, &src->v4.sin_addr.s_addr);
+		if (rt)
+			return &rt->dst;
+		fl4.daddr = path->remote.v4.sin_addr.s_addr;
+		fl4.saddr = path->local.v4.sin_addr.s_addr;
+		fl4.flowi4_proto = IPPROTO_UDP;
+		fl4.flowi4_oif = sk->sk_bound_dev_if;
+		fl4.fl4_sport = path->local.v4.sin_port;
+		fl4.fl4_dport = path->remote.v4.sin_port;
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			return ERR_CAST(rt);
+		src->v4.sin_addr.s_addr = fl4.saddr;
+		dst_cache_set_ip4(&path->dst, &rt->dst, fl4.saddr);
+		return &rt->dst;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		struct flowi6 fl6 = {};
+
+		dst = dst_cache_get_ip6(&path->dst, &src->v6.sin6_addr);
+		if (dst)
+			return dst;
+		fl6.daddr = path->remote.v6.sin6_addr;
+		fl6.saddr = path->local.v6.sin6_addr;
+		fl6.flowi6_proto = IPPROTO_UDP;
+		fl6.flowi6_oif = sk->sk_bound_dev_if;
+		fl6.fl6_sport = path->local.v6.sin6_port;
+		fl6.fl6_dport = path->remote.v6.sin6_port;
+		dst = ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
+		if (IS_ERR(dst))
+			return dst;
+		src->v6.sin6_addr = fl6.saddr;
+		dst_cache_set_ip6(&path->dst, dst, &fl6.saddr);
+		return dst;
+	}
+#else
+	return ERR_PTR(-EAFNOSUPPORT);
+#endif
+}
+
+static void quic_udp_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *path = &qs->conn.path;
+	struct sock *usk = qs->udp->sock->sk;
+	union quic_addr src = path->local;
+	struct dst_entry *dst;
+
+	dst = quic_route(sk, path, &src);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb->ignore_df = 1;
+	if (path->remote.sa.sa_family == AF_INET) {
+		udp_tunnel_xmit_skb((struct rtable *)dst, usk, skb,
+				    src.v4.sin_addr.s_addr,
+				    path->remote.v4.sin_addr.s_addr, 0,
+				    ip4_dst_hoplimit(dst), 0,
+				    path->local.v4.sin_port,
+				    path->remote.v4.sin_port, false, false);
+		return;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &src.v6.sin6_addr,
+			     &path->remote.v6.sin6_addr, 0,
+			     ip6_dst_hoplimit(dst), 0, path->local.v6.sin6_port,
+			     path->remote.v6.sin6_port, false);
+#endif
+}
+
+/* Build one packet of @level into @skb; returns bytes added. */
+static u32 quic_build_packet(struct sock *sk, struct sk_buff *skb, u8 level,
+			     u32 room, bool cwnd_ok, u32 pad_to)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_tx tx;
+
+	if (!quic_tx_begin(sk, skb, level, room, &tx))
+		return 0;
+	quic_tx_ack(sk, &tx);
+	if (c->close_pending) {
+		quic_tx_close(sk, &tx);
+	} else {
+		if (cwnd_ok) {
+			quic_tx_crypto(sk, &tx);
+			if (level == QUIC_CRYPTO_APP) {
+				quic_tx_conn_control(sk, &tx);
+				quic_tx_streams(sk, &tx, true);
+			}
+		}
+		if ((c->ping_pending & BIT(level)) && !tx.pkt->ack_eliciting) {
+			struct quic_frame *f = c->tx_frame;
+
+			f->type = QUIC_FRAME_PING;
+			quic_tx_put(&tx, f, 0);
+		}
+		if (tx.pkt->ack_eliciting)
+			c->ping_pending &= ~BIT(level);
+	}
+	if (!tx.pkt->nframes) {
+		kfree(tx.pkt);
+		return 0;
+	}
+	return quic_tx_finish(sk, skb, &tx, pad_to);
+}
+
+/**
+ * quic_xmit - send what is pending, as far as congestion control allows
+ * @sk: the connection's socket, locked
+ */
+void quic_xmit(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	static const u8 order[] = { QUIC_CRYPTO_INITIAL, QUIC_CRYPTO_HANDSHAKE,
+				    QUIC_CRYPTO_APP };
+	u32 mtu, used, n, pad_to, i, last, budget = 256;
+	struct sk_buff *skb;
+	bool cwnd_ok, any;
+	ktime_t now;
+
+	if (c->tx_in_progress || !quic_sk(sk)->udp || !c->tx_frame)
+		return;
+	c->tx_in_progress = true;
+	while (budget--) {
+		now = ktime_get();
+		mtu = quic_path_payload_max(sk);
+		cwnd_ok = quic_recovery_cwnd_room(sk, mtu);
+		last = ARRAY_SIZE(order);
+		for (i = 0; i < ARRAY_SIZE(order); i++)
+			if (quic_level_pending(c, order[i], cwnd_ok, now))
+				last = i;
+		if (last == ARRAY_SIZE(order))
+			break;
+		skb = alloc_skb(QUIC_XMIT_HEADROOM + mtu, GFP_ATOMIC);
+		if (!skb)
+			break;
+		skb_reserve(skb, QUIC_XMIT_HEADROOM);
+		used = 0;
+		any = false;
+		pad_to = 0;
+		for (i = 0; i <= last; i++) {
+			if (!quic_level_pending(c, order[i], cwnd_ok, now))
+				continue;
+			/* RFC 9000 section 14.1: a datagram with an Initial
+			 * packet is at least 1200 bytes (the client's always,
+			 * the server's when ack-eliciting); the last packet
+			 * of the datagram carries the padding.
+			 */
+			if (order[i] == QUIC_CRYPTO_INITIAL &&
+			    (!c->is_server || quic_sbuf_pending(&c->levels[order[i]].crypto_send) ||
+			     (c->ping_pending & BIT(order[i]))))
+				pad_to = QUIC_MIN_UDP_PAYLOAD;
+			n = quic_build_packet(sk, skb, order[i], mtu - used,
+					      cwnd_ok, i == last ?
+					      (pad_to > used ? pad_to - used : 0) : 0);
+			used += n;
+			any |= n > 0;
+		}
+		if (!any) {
+			kfree_skb(skb);
+			break;
+		}
+		quic_udp_xmit(sk, skb);
+		if (c->close_pending) {
+			c->close_pending = false;
+			c->close_sent = true;
+		}
+	}
+	c->tx_in_progress = false;
+	quic_recovery_set_timer(sk);
+}

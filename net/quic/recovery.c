@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Loss detection and congestion control (RFC 9002): RTT estimation per
+ * path (section 5), acknowledgment and loss of sent packets (section
+ * 6.1), the probe timeout (section 6.2), and NewReno (section 7). What a
+ * frame's acknowledgment or loss means is decided here per frame type:
+ * data is sent again in new frames, packets are never retransmitted.
+ */
+
+#include <linux/slab.h>
+
+#include "output.h"
+#include "socket.h"
+
+void quic_recovery_init(struct quic_path *path, u32 initial_rtt_us)
+{
+	memset(&path->rtt, 0, sizeof(path->rtt));
+	path->rtt.smoothed = initial_rtt_us;
+	path->rtt.var = initial_rtt_us / 2;
+	memset(&path->cong, 0, sizeof(path->cong));
+	/* RFC 9002 section 7.2: min(10 * mss, max(14720, 2 * mss)). */
+	path->cong.window = min(QUIC_INITIAL_WINDOW_PACKETS * path->mtu,
+				max(14720U, 2 * path->mtu));
+	path->cong.ssthresh = U32_MAX;
+	path->pto_count = 0;
+}
+
+bool quic_recovery_cwnd_room(struct sock *sk, u32 size)
+{
+	struct quic_cong *cong = &quic_sk(sk)->conn.path.cong;
+
+	return cong->in_flight + size <= cong->window;
+}
+
+/* RFC 9002 section 6.2.1 */
+u32 quic_recovery_pto_us(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_rtt *rtt = &c->path.rtt;
+
+	return rtt->smoothed + max_t(u32, 4 * rtt->var, QUIC_GRANULARITY_US);
+}
+
+void quic_recovery_on_sent(struct sock *sk, struct quic_sent_pkt *pkt)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_pnspace *space = quic_conn_space(c, pkt->level);
+
+	list_add_tail(&pkt->list, &space->sent);
+	if (pkt->in_flight)
+		c->path.cong.in_flight += pkt->size;
+	if (pkt->ack_eliciting) {
+		/* RFC 9000 section 10.1: sending restarts the idle timer too. */
+		if (ktime_before(space->last_eliciting_time, c->last_activity))
+			c->last_activity = pkt->time;
+		space->last_eliciting_time = pkt->time;
+		space->eliciting_in_flight++;
+	}
+}
+
+static void quic_sent_unlink(struct quic_conn *c, struct quic_pnspace *space,
+			     struct quic_sent_pkt *pkt)
+{
+	list_del(&pkt->list);
+	if (pkt->in_flight)
+		c->path.cong.in_flight -= min_t(u32, pkt->size,
+						c->path.cong.in_flight);
+	if (pkt->ack_eliciting && space->eliciting_in_flight)
+		space->eliciting_in_flight--;
+}
+
+static void quic_frame_acked(struct sock *sk, u8 level,
+			     const struct quic_sent_frame *f)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_stream *st;
+	u32 freed;
+
+	switch (f->type) {
+	case QUIC_FRAME_CRYPTO:
+		quic_sbuf_ack(&c->levels[level].crypto_send, f->offset, f->len,
+			      false);
+		break;
+	case QUIC_FRAME_STREAM:
+		st = quic_stream_find(&c->streams, f->id);
+		if (!st)
+			break;
+		freed = quic_sbuf_ack(&st->send, f->offset, f->len, f->fin);
+		quic_sock_uncharge(sk, freed);
+		if (st->send_state == QUIC_STREAM_SEND_STATE_SENT &&
+		    quic_sbuf_all_acked(&st->send)) {
+			st->send_state = QUIC_STREAM_SEND_STATE_RECVD;
+			quic_stream_event(sk, st);
+		}
+		quic_sock_uncharge(sk, quic_stream_maybe_free(&c->streams, st));
+		break;
+	case QUIC_FRAME_RESET_STREAM:
+		st = quic_stream_find(&c->streams, f->id);
+		if (!st)
+			break;
+		st->reset_acked = true;
+		quic_sock_uncharge(sk, quic_stream_maybe_free(&c->streams, st));
+		break;
+	case QUIC_FRAME_ACK:
+		quic_pnspace_ack_acked(quic_conn_space(c, level), f->id);
+		break;
+	}
+}
+
+static void quic_frame_lost(struct sock *sk, u8 level,
+			    const struct quic_sent_frame *f)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_stream *st;
+
+	switch (f->type) {
+	case QUIC_FRAME_CRYPTO:
+		quic_sbuf_lose(&c->levels[level].crypto_send, f->offset,
+			       f->len, false);
+		break;
+	case QUIC_FRAME_STREAM:
+		st = quic_stream_find(&c->streams, f->id);
+		if (!st || st->send_state == QUIC_STREAM_SEND_STATE_RESET_SENT)
+			break;
+		quic_sbuf_lose(&st->send, f->offset, f->len, f->fin);
+		quic_stream_queue(&c->streams, st);
+		break;
+	case QUIC_FRAME_RESET_STREAM:
+		st = quic_stream_find(&c->streams, f->id);
+		if (st && !st->reset_acked) {
+			st->reset_pending = true;
+			quic_stream_queue(&c->streams, st);
+		}
+		break;
+	case QUIC_FRAME_STOP_SENDING:
+		st = quic_stream_find(&c->streams, f->id);
+		if (st && st->recv_state == QUIC_STREAM_RECV_STATE_RECV) {
+			st->stop_pending = true;
+			quic_stream_queue(&c->streams, st);
+		}
+		break;
+	case QUIC_FRAME_MAX_STREAM_DATA:
+		st = quic_stream_find(&c->streams, f->id);
+		if (st && st->recv_state == QUIC_STREAM_RECV_STATE_RECV) {
+			st->max_pending = true;
+			quic_stream_queue(&c->streams, st);
+		}
+		break;
+	case QUIC_FRAME_MAX_DATA:
+		c->max_data_pending = true;
+		break;
+	case QUIC_FRAME_MAX_STREAMS_BIDI:
+		c->streams.max_streams_pending |= 1;
+		break;
+	case QUIC_FRAME_MAX_STREAMS_UNI:
+		c->streams.max_streams_pending |= 2;
+		break;
+	case QUIC_FRAME_HANDSHAKE_DONE:
+		c->handshake_done_pending = true;
+		break;
+	}
+}
+
+static void quic_sent_lost(struct sock *sk, struct quic_sent_pkt *pkt)
+{
+	u32 i;
+
+	for (i = 0; i < pkt->nframes; i++)
+		quic_frame_lost(sk, pkt->level, &pkt->frames[i]);
+}
+
+/* RFC 9002 section 5.3 */
+static void quic_rtt_update(struct sock *sk, u32 latest, u32 ack_delay)
+{
+	struct quic_rtt *rtt = &quic_sk(sk)->conn.path.rtt;
+	u32 adjusted = latest;
+
+	rtt->latest = latest;
+	if (!rtt->has_sample) {
+		rtt->min = latest;
+		rtt->smoothed = latest;
+		rtt->var = latest / 2;
+		rtt->has_sample = true;
+		return;
+	}
+	rtt->min = min(rtt->min, latest);
+	if (latest >= rtt->min + ack_delay)
+		adjusted = latest - ack_delay;
+	rtt->var = (3 * rtt->var + abs((s64)rtt->smoothed - adjusted)) / 4;
+	rtt->smoothed = (7 * (u64)rtt->smoothed + adjusted) / 8;
+}
+
+/* NewReno, RFC 9002 section 7.3.1 and 7.3.2 */
+static void quic_cong_on_acked(struct sock *sk, struct quic_sent_pkt *pkt)
+{
+	struct quic_path *path = &quic_sk(sk)->conn.path;
+	struct quic_cong *cong = &path->cong;
+
+	if (!pkt->in_flight || ktime_compare(pkt->time, cong->recovery_start) <= 0)
+		return;
+	if (cong->window < cong->ssthresh) {
+		cong->window += pkt->size;
+		return;
+	}
+	cong->acked_bytes += pkt->size;
+	if (cong->acked_bytes >= cong->window) {
+		cong->acked_bytes -= cong->window;
+		cong->window += path->mtu;
+	}
+}
+
+static void quic_cong_on_lost(struct sock *sk, ktime_t sent, ktime_t now)
+{
+	struct quic_path *path = &quic_sk(sk)->conn.path;
+	struct quic_cong *cong = &path->cong;
+
+	/* One reduction per round trip (section 7.3.2). */
+	if (ktime_compare(sent, cong->recovery_start) <= 0)
+		return;
+	cong->recovery_start = now;
+	cong->ssthresh = max(cong->window / 2,
+			     QUIC_MIN_WINDOW_PACKETS * path->mtu);
+	cong->window = cong->ssthresh;
+	cong->acked_bytes = 0;
+}
+
+/* RFC 9002 section 6.1: packet and time thresholds. */
+static void quic_detect_lost(struct sock *sk, u8 level, ktime_t now)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_pnspace *space = quic_conn_space(c, level);
+	struct quic_rtt *rtt = &c->path.rtt;
+	struct quic_sent_pkt *pkt, *tmp;
+	ktime_t lost_before, newest_lost = 0;
+	u32 delay;
+
+	space->loss_time = 0;
+	if (!space->has_acked)
+		return;
+	delay = max_t(u32, QUIC_GRANULARITY_US,
+		      max(rtt->latest, rtt->smoothed) * QUIC_TIME_THRESHOLD_NUM / 8);
+	lost_before = ktime_sub_us(now, delay);
+	list_for_each_entry_safe(pkt, tmp, &space->sent, list) {
+		if (pkt->pn > space->largest_acked)
+			break;
+		if (ktime_compare(pkt->time, lost_before) > 0 &&
+		    space->largest_acked - pkt->pn < QUIC_PACKET_THRESHOLD) {
+			ktime_t t = ktime_add_us(pkt->time, delay);
+
+			if (!space->loss_time || ktime_before(t, space->loss_time))
+				space->loss_time = t;
+			continue;
+		}
+		quic_sent_unlink(c, space, pkt);
+		if (pkt->in_flight && ktime_after(pkt->time, newest_lost))
+			newest_lost = pkt->time;
+		quic_sent_lost(sk, pkt);
+		kfree(pkt);
+	}
+	if (newest_lost)
+		quic_cong_on_lost(sk, newest_lost, now);
+}
+
+/**
+ * quic_recovery_on_ack - process an ACK frame (RFC 9002 section 6.1)
+ * @sk: the connection's socket
+ * @level: encryption level it arrived at
+ * @ack: the frame
+ * @errcode: transport error (out)
+ *
+ * Return: 0, or -EPROTO when it acknowledges a packet never sent
+ * (RFC 9000 section 13.1: PROTOCOL_VIOLATION).
+ */
+int quic_recovery_on_ack(struct sock *sk, u8 level,
+			 const struct quic_frame_ack *ack, u64 *errcode)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_pnspace *space = quic_conn_space(c, level);
+	struct quic_sent_pkt *pkt, *tmp;
+	ktime_t now = ktime_get();
+	bool eliciting = false;
+	u32 r, i, ack_delay;
+	ktime_t largest_time = 0;
+
+	if (ack->largest >= space->next_pn) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+	list_for_each_entry_safe(pkt, tmp, &space->sent, list) {
+		if (pkt->pn > ack->largest)
+			break;
+		for (r = 0; r < ack->range_count; r++)
+			if (pkt->pn >= ack->ranges[r].start &&
+			    pkt->pn <= ack->ranges[r].end)
+				break;
+		if (r == ack->range_count)
+			continue;
+		if (pkt->pn == ack->largest)
+			largest_time = pkt->time;
+		eliciting |= pkt->ack_eliciting;
+		quic_sent_unlink(c, space, pkt);
+		quic_cong_on_acked(sk, pkt);
+		for (i = 0; i < pkt->nframes; i++)
+			quic_frame_acked(sk, level, &pkt->frames[i]);
+		kfree(pkt);
+	}
+	if (!space->has_acked || ack->largest > space->largest_acked) {
+		space->largest_acked = ack->largest;
+		space->has_acked = true;
+		/* RTT sample: the largest is new and something elicited. */
+		if (largest_time && eliciting) {
+			ack_delay = 0;
+			if (level == QUIC_CRYPTO_APP) {
+				ack_delay = min_t(u64, ack->delay <<
+						  c->peer.p.ack_delay_exponent,
+						  c->peer.p.max_ack_delay);
+				if (!c->handshake_confirmed)
+					ack_delay = 0;
+			}
+			quic_rtt_update(sk, ktime_us_delta(now, largest_time),
+					ack_delay);
+		}
+	}
+	quic_detect_lost(sk, level, now);
+	/* RFC 9002 section 6.2.1: reset, except a client before confirmation. */
+	if (c->is_server || c->handshake_confirmed || level != QUIC_CRYPTO_INITIAL)
+		c->path.pto_count = 0;
+	quic_stream_write_space(sk);
+	return 0;
+}
+
+static ktime_t quic_pto_time(struct sock *sk, u8 *level)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	static const u8 levels[] = { QUIC_CRYPTO_INITIAL, QUIC_CRYPTO_HANDSHAKE,
+				     QUIC_CRYPTO_APP };
+	u32 backoff = min(c->path.pto_count, 16U);
+	u64 pto = (u64)quic_recovery_pto_us(sk) << backoff;
+	u64 ack_delay = (u64)c->peer.p.max_ack_delay << backoff;
+	ktime_t best = 0, t;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(levels); i++) {
+		struct quic_pnspace *space = quic_conn_space(c, levels[i]);
+
+		if (space->discarded || !space->eliciting_in_flight)
+			continue;
+		if (levels[i] == QUIC_CRYPTO_APP) {
+			/* Section 6.2.1: not before the handshake is done. */
+			if (!c->handshake_confirmed &&
+			    c->levels[QUIC_CRYPTO_HANDSHAKE].send_ready &&
+			    !c->levels[QUIC_CRYPTO_HANDSHAKE].space.discarded)
+				continue;
+			t = ktime_add_us(space->last_eliciting_time,
+					 pto + ack_delay);
+		} else {
+			t = ktime_add_us(space->last_eliciting_time, pto);
+		}
+		if (!best || ktime_before(t, best)) {
+			best = t;
+			*level = levels[i];
+		}
+	}
+	/* Section 6.2.2.1: a client that may be blocked by the server's
+	 * anti-amplification limit keeps probing until confirmed.
+	 */
+	if (!best && !c->is_server && !c->handshake_confirmed &&
+	    sk->sk_state == QUIC_SS_ESTABLISHING) {
+		*level = c->levels[QUIC_CRYPTO_HANDSHAKE].send_ready ?
+			 QUIC_CRYPTO_HANDSHAKE : QUIC_CRYPTO_INITIAL;
+		best = ktime_add_us(ktime_get(), pto);
+	}
+	return best;
+}
+
+void quic_recovery_set_timer(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	ktime_t when = 0, now = ktime_get();
+	u8 level, i;
+
+	if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED) {
+		quic_timer_stop(sk, QUIC_DEFER_LOSS);
+		return;
+	}
+	for (i = QUIC_CRYPTO_APP; i < QUIC_CRYPTO_EARLY; i++) {
+		struct quic_pnspace *space = quic_conn_space(c, i);
+
+		if (space->loss_time &&
+		    (!when || ktime_before(space->loss_time, when)))
+			when = space->loss_time;
+	}
+	if (!when)
+		when = quic_pto_time(sk, &level);
+	if (!when) {
+		quic_timer_stop(sk, QUIC_DEFER_LOSS);
+		return;
+	}
+	quic_timer_start(sk, QUIC_DEFER_LOSS,
+			 max_t(s64, ktime_us_delta(when, now), 0));
+}
+
+/* The loss detection timer fired (RFC 9002 section 6.2 and A.9). */
+void quic_recovery_timeout(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	ktime_t now = ktime_get();
+	struct quic_sent_pkt *pkt;
+	u8 level = QUIC_CRYPTO_INITIAL, i;
+	u32 n = 0;
+
+	for (i = QUIC_CRYPTO_APP; i < QUIC_CRYPTO_EARLY; i++) {
+		struct quic_pnspace *space = quic_conn_space(c, i);
+
+		if (space->loss_time && ktime_compare(space->loss_time, now) <= 0) {
+			quic_detect_lost(sk, i, now);
+			quic_xmit(sk);
+			return;
+		}
+	}
+	if (!quic_pto_time(sk, &level)) {
+		quic_recovery_set_timer(sk);
+		return;
+	}
+	/* A probe: send the oldest unacknowledged data again, plus a PING. */
+	c->path.pto_count++;
+	list_for_each_entry(pkt, &quic_conn_space(c, level)->sent, list) {
+		if (!pkt->ack_eliciting)
+			continue;
+		quic_sent_lost(sk, pkt);
+		if (++n == 2)
+			break;
+	}
+	c->ping_pending |= BIT(level);
+	quic_xmit(sk);
+}
+
+/* RFC 9001 section 4.9 and RFC 9002 section 6.4: keys of @level are gone. */
+void quic_recovery_discard(struct sock *sk, u8 level)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_pnspace *space = quic_conn_space(c, level);
+	struct quic_sent_pkt *pkt, *tmp;
+
+	list_for_each_entry_safe(pkt, tmp, &space->sent, list) {
+		quic_sent_unlink(c, space, pkt);
+		kfree(pkt);
+	}
+	space->discarded = true;
+	space->loss_time = 0;
+	space->ack_pending = 0;
+	c->path.pto_count = 0;
+	c->ping_pending &= ~BIT(level);
+	quic_recovery_set_timer(sk);
+}
