@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * QUIC connections end to end on loopback with known secrets (quic_fake.h):
+ * handshake, stream transfers of several sizes in both directions with
+ * checksums, many streams, unidirectional streams, connection close seen
+ * by the peer, and garbage sent to the port.
+ */
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "quic_fake.h"
+
+FIXTURE(conn)
+{
+	int lsn, cli, srv;
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+};
+
+FIXTURE_VARIANT(conn)
+{
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(conn, ipv4)
+{
+	.family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(conn, ipv6)
+{
+	.family = AF_INET6,
+};
+
+FIXTURE_SETUP(conn)
+{
+	self->addr_len = sizeof(self->addr);
+	memset(&self->addr, 0, sizeof(self->addr));
+	if (variant->family == AF_INET) {
+		struct sockaddr_in *sin = (void *)&self->addr;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)&self->addr;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_loopback;
+	}
+	self->lsn = socket(variant->family, SOCK_DGRAM, IPPROTO_QUIC);
+	ASSERT_LE(0, self->lsn);
+	ASSERT_EQ(0, bind(self->lsn, (void *)&self->addr, self->addr_len));
+	ASSERT_EQ(0, getsockname(self->lsn, (void *)&self->addr,
+				 &self->addr_len));
+	ASSERT_EQ(0, listen(self->lsn, 8));
+	self->cli = socket(variant->family, SOCK_DGRAM, IPPROTO_QUIC);
+	ASSERT_LE(0, self->cli);
+	fake_timeouts(self->cli, 5000);
+	self->srv = -1;
+}
+
+FIXTURE_TEARDOWN(conn)
+{
+	if (self->srv >= 0)
+		close(self->srv);
+	close(self->cli);
+	close(self->lsn);
+}
+
+static int connect_and_handshake(FIXTURE_DATA(conn) *self)
+{
+	fake_err[0] = '\0';
+	if (connect(self->cli, (void *)&self->addr, self->addr_len))
+		FAKE_FAIL("connect: %s", strerror(errno));
+	return fake_handshake(self->cli, self->lsn, &self->srv);
+}
+
+TEST_F(conn, handshake)
+{
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	/* The server socket knows the client's address. */
+	ASSERT_EQ(0, getpeername(self->srv, (void *)&peer, &len));
+	EXPECT_EQ(variant->family, peer.ss_family);
+}
+
+/* Simple checksum good enough to catch lost, duplicated or moved bytes. */
+static uint64_t sum_bytes(const uint8_t *p, size_t n, uint64_t h)
+{
+	while (n--)
+		h = (h ^ *p++) * 1099511628211ULL;
+	return h;
+}
+
+static void fill(uint8_t *p, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(seed * 2654435761U + i * 40503U + (i >> 8));
+}
+
+/* Send @n bytes on stream @sid with FIN; returns 0 or -1. */
+static int send_all(int fd, int64_t sid, const uint8_t *p, size_t n)
+{
+	size_t off = 0, chunk;
+	ssize_t r;
+
+	do {
+		chunk = n - off > 65536 ? 65536 : n - off;
+		r = fake_send_stream(fd, sid, (off + chunk == n ? MSG_STREAM_FIN : 0) |
+				     (off ? 0 : MSG_STREAM_NEW), p + off, chunk);
+		if (r < 0) {
+			snprintf(fake_err, sizeof(fake_err), "sendmsg: %s",
+				 strerror(errno));
+			return -1;
+		}
+		off += r;
+	} while (off < n);
+	return 0;
+}
+
+/* Receive stream @sid to its FIN; returns the byte count and checksum. */
+static ssize_t recv_all(int fd, int64_t want_sid, uint64_t *h)
+{
+	static uint8_t buf[65536];
+	uint32_t flags;
+	ssize_t n, total = 0;
+	int64_t sid;
+
+	*h = 1469598103934665603ULL;
+	for (;;) {
+		n = fake_recv_stream(fd, buf, sizeof(buf), &sid, &flags);
+		if (n < 0) {
+			snprintf(fake_err, sizeof(fake_err), "recvmsg: %s",
+				 strerror(errno));
+			return -1;
+		}
+		if (sid != want_sid) {
+			snprintf(fake_err, sizeof(fake_err),
+				 "data of stream %lld, want %lld",
+				 (long long)sid, (long long)want_sid);
+			return -1;
+		}
+		*h = sum_bytes(buf, n, *h);
+		total += n;
+		if (flags & MSG_STREAM_FIN)
+			return total;
+		if (!n) {
+			snprintf(fake_err, sizeof(fake_err), "EOF before FIN");
+			return -1;
+		}
+	}
+}
+
+/*
+ * Move @size bytes on stream 0 from @from to @to (a child process sends,
+ * so that neither side's buffers need to hold everything).
+ */
+static void transfer(struct __test_metadata *_metadata, int from, int to,
+		     size_t size, int64_t sid)
+{
+	uint8_t *data = malloc(size ? size : 1);
+	uint64_t want, got;
+	int status;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_NE(NULL, data);
+	fill(data, size, (unsigned int)size);
+	want = sum_bytes(data, size, 1469598103934665603ULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(send_all(from, sid, data, size) ? 1 : 0);
+	n = recv_all(to, sid, &got);
+	ASSERT_EQ(0, waitpid(pid, &status, 0) < 0);
+	free(data);
+	ASSERT_EQ((ssize_t)size, n) TH_LOG("%s", fake_err);
+	EXPECT_EQ(want, got);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+}
+
+TEST_F(conn, transfer_sizes)
+{
+	static const size_t sizes[] = { 0, 1, 1024, 1024 * 1024 };
+	unsigned int i;
+
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		/* Client bidi streams 0, 4, 8..., server's 1, 5, 9... */
+		transfer(_metadata, self->cli, self->srv, sizes[i], 4 * i);
+		transfer(_metadata, self->srv, self->cli, sizes[i], 4 * i + 1);
+	}
+}
+
+TEST_F(conn, uni_stream)
+{
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	transfer(_metadata, self->cli, self->srv, 100000, 2);
+	transfer(_metadata, self->srv, self->cli, 100000, 3);
+}
+
+/*
+ * More streams than the peer allows at once (100 by default): as the
+ * server finishes each unidirectional stream, MAX_STREAMS must follow.
+ */
+TEST_F(conn, many_streams)
+{
+	char msg[32], buf[64];
+	int64_t sid, i, n_streams = 300;
+	uint32_t flags;
+	ssize_t n;
+	int seen = 0;
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (i = 0; i < n_streams; i++) {
+			snprintf(msg, sizeof(msg), "stream %lld", (long long)(4 * i + 2));
+			if (fake_send_stream(self->cli, 4 * i + 2,
+					     MSG_STREAM_NEW | MSG_STREAM_FIN,
+					     msg, strlen(msg)) < 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	while (seen < n_streams) {
+		n = fake_recv_stream(self->srv, buf, sizeof(buf) - 1, &sid, &flags);
+		ASSERT_LT(0, n) TH_LOG("recvmsg: %s after %d streams",
+				       strerror(errno), seen);
+		buf[n] = '\0';
+		snprintf(msg, sizeof(msg), "stream %lld", (long long)sid);
+		ASSERT_STREQ(msg, buf);
+		ASSERT_NE(0U, flags & MSG_STREAM_FIN);
+		seen++;
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+}
+
+/* An application close reaches the peer with its code and reason. */
+TEST_F(conn, close_seen_by_peer)
+{
+	struct {
+		struct quic_connection_close c;
+		char reason[32];
+	} cc = {}, got = {};
+	socklen_t len = sizeof(got);
+	char buf[16];
+	int64_t sid;
+	uint32_t flags;
+
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	cc.c.errcode = 0x1234;
+	strcpy((char *)cc.c.phrase, "bye now");
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC,
+				QUIC_SOCKOPT_CONNECTION_CLOSE, &cc,
+				sizeof(cc.c) + strlen("bye now") + 1));
+	close(self->cli);
+	self->cli = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	/* The server's reader wakes up with the error. */
+	EXPECT_EQ(-1, fake_recv_stream(self->srv, buf, sizeof(buf), &sid, &flags));
+	EXPECT_EQ(ECONNRESET, errno);
+	ASSERT_EQ(0, getsockopt(self->srv, SOL_QUIC,
+				QUIC_SOCKOPT_CONNECTION_CLOSE, &got, &len));
+	EXPECT_EQ(0x1234U, got.c.errcode);
+	EXPECT_STREQ("bye now", (char *)got.c.phrase);
+}
+
+/* Wait for a STREAM_UPDATE event about @sid; returns its error code. */
+static int64_t stream_reset_event(int fd, int64_t sid)
+{
+	unsigned char buf[256];
+	struct quic_stream_update *u = (void *)(buf + 1);
+	struct msghdr msg = {};
+	struct iovec iov = { buf, sizeof(buf) };
+	ssize_t n;
+
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	for (;;) {
+		n = recvmsg(fd, &msg, 0);
+		if (n < 0)
+			return -1;
+		if (!(msg.msg_flags & MSG_NOTIFICATION))
+			continue;	/* stream data before the reset */
+		if (buf[0] == QUIC_EVENT_STREAM_UPDATE && u->id == sid &&
+		    u->state == QUIC_STREAM_RECV_STATE_RESET_RECVD)
+			return u->errcode;
+	}
+}
+
+/* RESET_STREAM and STOP_SENDING carry their codes to the peer. */
+TEST_F(conn, reset_and_stop_sending)
+{
+	struct quic_event_option ev = { QUIC_EVENT_STREAM_UPDATE, 1 };
+	struct quic_errinfo ei = { .stream_id = 0, .errcode = 42 };
+
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, setsockopt(self->srv, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev,
+				sizeof(ev)));
+	ASSERT_EQ(5, fake_send_stream(self->cli, 0, MSG_STREAM_NEW, "hello", 5));
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_STREAM_RESET,
+				&ei, sizeof(ei)));
+	EXPECT_EQ(42, stream_reset_event(self->srv, 0));
+
+	/* The server asks the client to stop; the client resets with 43. */
+	ASSERT_EQ(5, fake_send_stream(self->cli, 4, MSG_STREAM_NEW, "again", 5));
+	ei.stream_id = 4;
+	ei.errcode = 43;
+	usleep(100000);
+	ASSERT_EQ(0, setsockopt(self->srv, SOL_QUIC,
+				QUIC_SOCKOPT_STREAM_STOP_SENDING, &ei, sizeof(ei)));
+	EXPECT_EQ(43, stream_reset_event(self->srv, 4));
+}
+
+/* RFC 9000 section 10.1: a silent connection ends after the idle timeout. */
+TEST_F(conn, idle_timeout)
+{
+	struct quic_transport_param p = {};
+	socklen_t len = sizeof(p);
+	char buf[8];
+
+	ASSERT_EQ(0, getsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
+				&p, &len));
+	p.max_idle_timeout = 1000000;	/* 1 s, the smallest allowed */
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
+				&p, sizeof(p)));
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	sleep(3);
+	errno = 0;
+	EXPECT_EQ(-1, recv(self->cli, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	errno = 0;
+	EXPECT_EQ(-1, recv(self->srv, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(ETIMEDOUT, errno);
+}
+
+/* Garbage to the server's port changes nothing for a live connection. */
+TEST_F(conn, garbage_datagrams)
+{
+	uint8_t junk[1500];
+	int u, i;
+
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	u = socket(variant->family, SOCK_DGRAM, 0);
+	ASSERT_LE(0, u);
+	for (i = 0; i < 2000; i++) {
+		size_t len = 1 + (i * 7919) % sizeof(junk);
+
+		fill(junk, len, i);
+		/* Long and short headers, valid-looking versions, any DCID. */
+		if (i % 3 == 0)
+			junk[0] = 0xc0 | (i & 0x3f);
+		if (i % 5 == 0 && len > 5) {
+			junk[1] = 0; junk[2] = 0; junk[3] = 0; junk[4] = 1;
+		}
+		sendto(u, junk, len, 0, (void *)&self->addr, self->addr_len);
+	}
+	close(u);
+	transfer(_metadata, self->cli, self->srv, 65536, 0);
+}
+
+TEST_HARNESS_MAIN
