@@ -493,9 +493,20 @@ static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	return copied;
 }
 
+/* Something for a reader: data, an event, an error or the end. */
+static bool quic_recv_ready(struct sock *sk)
+{
+	u8 state = sk->sk_state;
+
+	return !skb_queue_empty(&sk->sk_receive_queue) || sk->sk_err ||
+	       (sk->sk_shutdown & RCV_SHUTDOWN) || state == QUIC_SS_CLOSING ||
+	       state == QUIC_SS_CLOSED || state == QUIC_SS_LISTENING;
+}
+
 int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		 int *addr_len)
 {
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sk_buff *skb;
 	long timeo;
 	int err;
@@ -526,7 +537,10 @@ int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		err = sock_intr_errno(timeo);
 		if (signal_pending(current))
 			goto out;
-		sk_wait_data(sk, &timeo, NULL);
+		/* Not sk_wait_data(): a close must wake the reader too. */
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, &timeo, quic_recv_ready(sk), &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	if (quic_rbuf_cb(skb)->event)
 		err = quic_recv_event(sk, msg, len, skb, flags);

@@ -136,6 +136,8 @@ static void start_server(FIXTURE_DATA(hs) *self,
 {
 	self->server = fork();
 	if (!self->server) {
+		/* The client socket must close when the parent closes it. */
+		close(self->cli);
 		quic_set_log_level(-1);
 		serve(self->lsn, o);
 	}
