@@ -7,12 +7,7 @@
  */
 
 #include <linux/slab.h>
-#include <net/ip.h>
-#include <net/ip6_route.h>
-#include <net/ipv6.h>
-#include <net/ipv6_stubs.h>
-#include <net/route.h>
-#include <net/udp_tunnel.h>
+#include <asm/unaligned.h>
 
 #include "output.h"
 #include "socket.h"
@@ -515,86 +510,13 @@ static u32 quic_path_payload_max(struct sock *sk)
 	return c->path.mtu;
 }
 
-static struct dst_entry *quic_route(struct sock *sk, struct quic_path *path,
-				    union quic_addr *src)
-{
-	struct net *net = sock_net(sk);
-	struct dst_entry *dst;
-
-	if (path->remote.sa.sa_family == AF_INET) {
-		struct flowi4 fl4 = {};
-		struct rtable *rt;
-
-		rt = dst_cache_get_ip4(&path->dst, &src->v4.sin_addr.s_addr);
-		if (rt)
-			return &rt->dst;
-		fl4.daddr = path->remote.v4.sin_addr.s_addr;
-		fl4.saddr = path->local.v4.sin_addr.s_addr;
-		fl4.flowi4_proto = IPPROTO_UDP;
-		fl4.flowi4_oif = sk->sk_bound_dev_if;
-		fl4.fl4_sport = path->local.v4.sin_port;
-		fl4.fl4_dport = path->remote.v4.sin_port;
-		rt = ip_route_output_key(net, &fl4);
-		if (IS_ERR(rt))
-			return ERR_CAST(rt);
-		src->v4.sin_addr.s_addr = fl4.saddr;
-		dst_cache_set_ip4(&path->dst, &rt->dst, fl4.saddr);
-		return &rt->dst;
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	{
-		struct flowi6 fl6 = {};
-
-		dst = dst_cache_get_ip6(&path->dst, &src->v6.sin6_addr);
-		if (dst)
-			return dst;
-		fl6.daddr = path->remote.v6.sin6_addr;
-		fl6.saddr = path->local.v6.sin6_addr;
-		fl6.flowi6_proto = IPPROTO_UDP;
-		fl6.flowi6_oif = sk->sk_bound_dev_if;
-		fl6.fl6_sport = path->local.v6.sin6_port;
-		fl6.fl6_dport = path->remote.v6.sin6_port;
-		dst = ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
-		if (IS_ERR(dst))
-			return dst;
-		src->v6.sin6_addr = fl6.saddr;
-		dst_cache_set_ip6(&path->dst, dst, &fl6.saddr);
-		return dst;
-	}
-#else
-	return ERR_PTR(-EAFNOSUPPORT);
-#endif
-}
-
-static void quic_udp_xmit(struct sock *sk, struct sk_buff *skb)
+static void quic_path_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_path *path = &qs->conn.path;
-	struct sock *usk = qs->udp->sock->sk;
-	union quic_addr src = path->local;
-	struct dst_entry *dst;
 
-	dst = quic_route(sk, path, &src);
-	if (IS_ERR(dst)) {
-		kfree_skb(skb);
-		return;
-	}
-	skb->ignore_df = 1;
-	if (path->remote.sa.sa_family == AF_INET) {
-		udp_tunnel_xmit_skb((struct rtable *)dst, usk, skb,
-				    src.v4.sin_addr.s_addr,
-				    path->remote.v4.sin_addr.s_addr, 0,
-				    ip4_dst_hoplimit(dst), 0,
-				    path->local.v4.sin_port,
-				    path->remote.v4.sin_port, false, false);
-		return;
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &src.v6.sin6_addr,
-			     &path->remote.v6.sin6_addr, 0,
-			     ip6_dst_hoplimit(dst), 0, path->local.v6.sin6_port,
-			     path->remote.v6.sin6_port, false);
-#endif
+	quic_udp_send(qs->udp, skb, &path->local, &path->remote, &path->dst,
+		      sk->sk_bound_dev_if);
 }
 
 /* Build one packet of @level into @skb; returns bytes added. */
@@ -689,7 +611,7 @@ void quic_xmit(struct sock *sk)
 			kfree_skb(skb);
 			break;
 		}
-		quic_udp_xmit(sk, skb);
+		quic_path_xmit(sk, skb);
 		if (c->close_pending) {
 			c->close_pending = false;
 			c->close_sent = true;

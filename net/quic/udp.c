@@ -7,7 +7,12 @@
  */
 
 #include <linux/slab.h>
+#include <net/dst_cache.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <net/udp_tunnel.h>
 
@@ -26,6 +31,112 @@ static int quic_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	quic_udp_rcv(sock_net(sk), us, skb);
 	return 0;
+}
+
+/* The route from @local to @remote; @src gets the source address chosen. */
+static struct dst_entry *quic_udp_route(struct net *net,
+					const union quic_addr *local,
+					const union quic_addr *remote,
+					struct dst_cache *cache, int oif,
+					union quic_addr *src)
+{
+	struct dst_entry *dst;
+
+	*src = *local;
+	if (remote->sa.sa_family == AF_INET) {
+		struct flowi4 fl4 = {};
+		struct rtable *rt;
+
+		if (cache) {
+			rt = dst_cache_get_ip4(cache, &src->v4.sin_addr.s_addr);
+			if (rt)
+				return &rt->dst;
+		}
+		fl4.daddr = remote->v4.sin_addr.s_addr;
+		fl4.saddr = local->v4.sin_addr.s_addr;
+		fl4.flowi4_proto = IPPROTO_UDP;
+		fl4.flowi4_oif = oif;
+		fl4.fl4_sport = local->v4.sin_port;
+		fl4.fl4_dport = remote->v4.sin_port;
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			return ERR_CAST(rt);
+		src->v4.sin_addr.s_addr = fl4.saddr;
+		if (cache)
+			dst_cache_set_ip4(cache, &rt->dst, fl4.saddr);
+		return &rt->dst;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		struct flowi6 fl6 = {};
+
+		if (cache) {
+			dst = dst_cache_get_ip6(cache, &src->v6.sin6_addr);
+			if (dst)
+				return dst;
+		}
+		fl6.daddr = remote->v6.sin6_addr;
+		fl6.saddr = local->v6.sin6_addr;
+		fl6.flowi6_proto = IPPROTO_UDP;
+		fl6.flowi6_oif = oif;
+		fl6.fl6_sport = local->v6.sin6_port;
+		fl6.fl6_dport = remote->v6.sin6_port;
+		dst = ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
+		if (IS_ERR(dst))
+			return dst;
+		src->v6.sin6_addr = fl6.saddr;
+		if (cache)
+			dst_cache_set_ip6(cache, dst, &fl6.saddr);
+		return dst;
+	}
+#else
+	return ERR_PTR(-EAFNOSUPPORT);
+#endif
+}
+
+/**
+ * quic_udp_send - send a datagram from a QUIC UDP socket
+ * @us: the socket
+ * @skb: the UDP payload, with headroom for the headers; consumed
+ * @local: the source address (a wildcard lets the route choose)
+ * @remote: the destination
+ * @cache: cached route of the path, or NULL
+ * @oif: output device, 0 for any
+ *
+ * Context: softirq or process context, the caller's socket locked.
+ */
+void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
+		   const union quic_addr *local, const union quic_addr *remote,
+		   struct dst_cache *cache, int oif)
+{
+	struct sock *usk = us->sock->sk;
+	struct dst_entry *dst;
+	union quic_addr src;
+
+	dst = quic_udp_route(sock_net(usk), local, remote, cache, oif, &src);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb->ignore_df = 1;
+	if (remote->sa.sa_family == AF_INET) {
+		udp_tunnel_xmit_skb((struct rtable *)dst, usk, skb,
+				    src.v4.sin_addr.s_addr,
+				    remote->v4.sin_addr.s_addr, 0,
+				    ip4_dst_hoplimit(dst), 0, local->v4.sin_port,
+				    remote->v4.sin_port, false, false);
+		return;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		struct in6_addr daddr = remote->v6.sin6_addr;
+
+		udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &src.v6.sin6_addr,
+				     &daddr, 0, ip6_dst_hoplimit(dst), 0,
+				     local->v6.sin6_port, remote->v6.sin6_port,
+				     false);
+	}
+#endif
 }
 
 static bool quic_addr_equal(const union quic_addr *a, const union quic_addr *b)

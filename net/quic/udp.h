@@ -12,6 +12,9 @@
 #include <linux/list.h>
 #include <linux/socket.h>
 
+struct dst_cache;
+struct sk_buff;
+
 /**
  * union quic_addr - an IPv4 or IPv6 socket address
  * @sa: the family
@@ -53,6 +56,9 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net,
 					bool reuse, bool v6only, int ifindex);
 void quic_udp_sock_hold(struct net *net, struct quic_udp_sock *us);
 void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us);
+void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
+		   const union quic_addr *local, const union quic_addr *remote,
+		   struct dst_cache *cache, int oif);
 
 int quic_udp_net_init(struct net *net);
 void quic_udp_net_exit(struct net *net);
