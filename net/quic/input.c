@@ -84,12 +84,15 @@ struct quic_stream *quic_stream_lookup(struct sock *sk, s64 id, u64 *errcode)
 				      GFP_ATOMIC, errcode);
 }
 
-static struct sk_buff *quic_data_skb(const u8 *data, u32 len)
+/* A copy of frame data, charged to the socket's receive memory. */
+static struct sk_buff *quic_data_skb(struct sock *sk, const u8 *data, u32 len)
 {
 	struct sk_buff *skb = alloc_skb(max(len, 1U), GFP_ATOMIC);
 
-	if (skb)
-		skb_put_data(skb, data, len);
+	if (!skb)
+		return NULL;
+	skb_put_data(skb, data, len);
+	skb_set_owner_r(skb, sk);
 	return skb;
 }
 
@@ -105,7 +108,7 @@ static int quic_rcv_crypto(struct sock *sk, u8 level, struct quic_frame *f,
 		*errcode = QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED;
 		return -EPROTO;
 	}
-	skb = quic_data_skb(f->crypto.data, f->crypto.len);
+	skb = quic_data_skb(sk, f->crypto.data, f->crypto.len);
 	if (!skb)
 		return -ENOMEM;
 	quic_rbuf_insert(&lvl->crypto_recv, skb, f->crypto.offset, false);
@@ -146,7 +149,7 @@ static int quic_rcv_stream(struct sock *sk, struct quic_frame *f, u64 *errcode)
 		}
 		c->recv_data += end - st->recv.highest;
 	}
-	skb = quic_data_skb(f->stream.data, f->stream.len);
+	skb = quic_data_skb(sk, f->stream.data, f->stream.len);
 	if (!skb)
 		return -ENOMEM;
 	if (quic_rbuf_insert(&st->recv, skb, f->stream.offset, f->stream.fin)) {
@@ -485,6 +488,11 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 		err = quic_rcv_frame(sk, level, f, &errcode);
 		if (err == -EPROTO)
 			goto close;
+		/* Out of memory: not acknowledged, so the peer sends the
+		 * packet's frames again (acting on them twice is harmless).
+		 */
+		if (err)
+			return 0;
 		if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED)
 			return -EPROTO;
 		p += n;
@@ -527,6 +535,12 @@ int quic_rcv(struct sock *sk, struct sk_buff *skb)
 		goto out;
 	/* In the closing and draining states nothing more is processed. */
 	if (sk->sk_state == QUIC_SS_CLOSING)
+		goto out;
+	/* Received data is bounded by flow control; what the peer makes it
+	 * cost (tiny frames, gaps) by the receive buffer: past it, datagrams
+	 * are dropped unacknowledged until the application reads.
+	 */
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
 		goto out;
 	while (offset < skb->len) {
 		if (quic_packet_parse_header(skb->data + offset,
