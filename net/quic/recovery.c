@@ -224,6 +224,25 @@ static void quic_cong_on_lost(struct sock *sk, ktime_t sent, ktime_t now)
 	cong->acked_bytes = 0;
 }
 
+/* RFC 9002 section 7.6: persistent congestion collapses the window. */
+static void quic_cong_persistent(struct sock *sk)
+{
+	struct quic_path *path = &quic_sk(sk)->conn.path;
+
+	path->cong.window = QUIC_MIN_WINDOW_PACKETS * path->mtu;
+	path->cong.acked_bytes = 0;
+	path->cong.recovery_start = 0;
+}
+
+/* Section 7.6.1: how long a run of losses must last to be persistent. */
+static u64 quic_persistent_duration_us(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	return QUIC_PERSISTENT_CONG_THRESHOLD *
+	       ((u64)quic_recovery_pto_us(sk) + c->peer.p.max_ack_delay);
+}
+
 /* RFC 9002 section 6.1: packet and time thresholds. */
 static void quic_detect_lost(struct sock *sk, u8 level, ktime_t now)
 {
@@ -231,7 +250,9 @@ static void quic_detect_lost(struct sock *sk, u8 level, ktime_t now)
 	struct quic_pnspace *space = quic_conn_space(c, level);
 	struct quic_rtt *rtt = &c->path.rtt;
 	struct quic_sent_pkt *pkt, *tmp;
-	ktime_t lost_before, newest_lost = 0;
+	ktime_t lost_before, newest_lost = 0, run_start = 0;
+	bool persistent = false;
+	u64 run_next_pn = 0;
 	u32 delay;
 
 	space->loss_time = 0;
@@ -254,11 +275,28 @@ static void quic_detect_lost(struct sock *sk, u8 level, ktime_t now)
 		quic_sent_unlink(c, space, pkt);
 		if (pkt->in_flight && ktime_after(pkt->time, newest_lost))
 			newest_lost = pkt->time;
+		/* Section 7.6.2: consecutive packet numbers lost, none of
+		 * them acknowledged, ack-eliciting at both ends of the run.
+		 */
+		if (pkt->ack_eliciting) {
+			if (!run_start || pkt->pn != run_next_pn)
+				run_start = pkt->time;
+			else if (ktime_us_delta(pkt->time, run_start) >
+				 (s64)quic_persistent_duration_us(sk))
+				persistent = true;
+			run_next_pn = pkt->pn + 1;
+		} else if (pkt->pn != run_next_pn) {
+			run_start = 0;
+		} else {
+			run_next_pn++;
+		}
 		quic_sent_lost(sk, pkt);
 		kfree(pkt);
 	}
 	if (newest_lost)
 		quic_cong_on_lost(sk, newest_lost, now);
+	if (persistent && rtt->has_sample && level == QUIC_CRYPTO_APP)
+		quic_cong_persistent(sk);
 }
 
 /**
