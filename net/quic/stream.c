@@ -122,12 +122,19 @@ struct quic_stream *quic_stream_open_local(struct quic_streams *ss, s64 id,
 		*err = -EAGAIN;
 		return NULL;
 	}
-	st = quic_stream_create(ss, id, send_max, recv_max, gfp);
-	if (!st) {
-		*err = -ENOMEM;
-		return NULL;
+	/* Section 3.2: opening a stream opens the lower ones of its type
+	 * too, for the peer; they stay usable here.
+	 */
+	while (*next <= index) {
+		s64 sid = (s64)(*next << 2) | (id & QUIC_STREAM_TYPE_MASK);
+
+		st = quic_stream_create(ss, sid, send_max, recv_max, gfp);
+		if (!st) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		(*next)++;
 	}
-	*next = index + 1;
 	return st;
 }
 
