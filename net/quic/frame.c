@@ -107,6 +107,7 @@ int quic_frame_parse(const u8 *p, u32 len, struct quic_frame *f,
 	struct quic_rd r = { p, len, false };
 	u64 type, v;
 
+	f->type = 0;	/* an unreadable type is reported as 0 */
 	type = quic_rd_int(&r);
 	if (r.bad)
 		goto bad;

@@ -135,8 +135,15 @@ static int quic_rcv_stream(struct sock *sk, struct quic_frame *f, u64 *errcode)
 		*errcode = QUIC_TRANSPORT_ERROR_STREAM_STATE;
 		return -EPROTO;
 	}
-	if (st->recv_state >= QUIC_STREAM_RECV_STATE_RESET_RECVD)
+	if (st->recv_state >= QUIC_STREAM_RECV_STATE_RESET_RECVD) {
+		/* Section 4.5: the final size holds after a reset too. */
+		if (end > st->recv.final ||
+		    (f->stream.fin && end != st->recv.final)) {
+			*errcode = QUIC_TRANSPORT_ERROR_FINAL_SIZE;
+			return -EPROTO;
+		}
 		return 0;
+	}
 	/* RFC 9000 section 4.1: the stream's and the connection's limits. */
 	if (end > st->recv_max) {
 		*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
@@ -467,6 +474,8 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 		return 0;
 	quic_rcv_first(sk, hdr);
 
+	/* RFC 9000 section 19.19: errors of the packet itself name frame 0. */
+	f->type = 0;
 	/* RFC 9000 sections 17.2 and 17.3.1: reserved bits must be zero. */
 	reserved = hdr->type == QUIC_PACKET_SHORT ? pkt[0] & 0x18 : pkt[0] & 0x0c;
 	plen = hdr->len - hdr_len - QUIC_TAG_LEN;
