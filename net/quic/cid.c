@@ -86,6 +86,7 @@ void quic_cids_free(struct quic_cids *ids)
 	}
 	ids->scid_count = 0;
 	ids->dcid_count = 0;
+	ids->dcid_retired = 0;
 }
 
 /**
@@ -203,6 +204,14 @@ void quic_cid_drop_odcid(struct quic_cids *ids)
 			quic_scid_remove(s);
 }
 
+static void quic_dcid_retire(struct quic_cids *ids, struct quic_dcid *d)
+{
+	d->retired = true;
+	d->retire_pending = true;
+	ids->dcid_count--;
+	ids->dcid_retired++;
+}
+
 /**
  * quic_cid_retire_scid - the peer retired one of our IDs
  * @ids: the connection's IDs
@@ -221,17 +230,196 @@ int quic_cid_retire_scid(struct quic_cids *ids, u64 seq)
 		return -EPROTO;
 	list_for_each_entry(s, &ids->scids, list) {
 		if (s->seq == seq) {
+			if (!s->retiring)
+				ids->scid_count--;
 			quic_scid_remove(s);
-			ids->scid_count--;
 			return 0;
 		}
 	}
 	return 0;
 }
 
+/* The lowest sequence number of our IDs the peer may still use. */
+u64 quic_cid_scid_active(const struct quic_cids *ids)
+{
+	const struct quic_scid *s;
+
+	list_for_each_entry(s, &ids->scids, list)
+		if (s->seq != QUIC_CID_SEQ_ODCID && !s->retiring)
+			return s->seq;
+	return ids->scid_next_seq;
+}
+
+/**
+ * quic_cid_scid_retire_prior - ask the peer to retire our IDs below @prior_to
+ * @ids: the connection's IDs
+ * @sk: its socket
+ * @prior_to: the new Retire Prior To
+ * @gfp: allocation flags
+ *
+ * RFC 9000 section 5.1.2: new IDs carry the value to the peer, which
+ * retires the older ones (they stay valid until it does).
+ *
+ * Return: 0, -EINVAL for a value that does not move forward or names IDs
+ * never issued, or -ENOMEM.
+ */
+int quic_cid_scid_retire_prior(struct quic_cids *ids, struct sock *sk,
+			       u64 prior_to, gfp_t gfp)
+{
+	struct quic_scid *s;
+
+	if (prior_to <= ids->scid_retire_prior_to ||
+	    prior_to > ids->scid_next_seq)
+		return -EINVAL;
+	ids->scid_retire_prior_to = prior_to;
+	list_for_each_entry(s, &ids->scids, list) {
+		if (s->seq == QUIC_CID_SEQ_ODCID || s->retiring ||
+		    s->seq >= prior_to)
+			continue;
+		s->retiring = true;
+		ids->scid_count--;
+	}
+	return quic_cid_fill(ids, sk, gfp);
+}
+
+/**
+ * quic_cid_dcid_use - send with the peer's ID @seq from now on
+ * @ids: the connection's IDs
+ * @seq: its sequence number
+ *
+ * The IDs below it are retired (section 5.1.2).
+ *
+ * Return: 0, or -EINVAL if there is no such ID.
+ */
+int quic_cid_dcid_use(struct quic_cids *ids, u64 seq)
+{
+	struct quic_dcid *d;
+
+	list_for_each_entry(d, &ids->dcids, list) {
+		if (d->retired || d->seq != seq)
+			continue;
+		list_for_each_entry(d, &ids->dcids, list)
+			if (!d->retired && d->seq < seq)
+				quic_dcid_retire(ids, d);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/**
+ * quic_cid_fill - issue IDs until the peer holds as many as it accepts
+ * @ids: the connection's IDs
+ * @sk: its socket
+ * @gfp: allocation flags
+ *
+ * RFC 9000 section 5.1.1: each new ID goes to the peer in a
+ * NEW_CONNECTION_ID frame, up to its active_connection_id_limit.
+ *
+ * Return: 0 or -ENOMEM (the IDs issued so far stay).
+ */
+int quic_cid_fill(struct quic_cids *ids, struct sock *sk, gfp_t gfp)
+{
+	struct quic_scid *s;
+
+	while (ids->scid_count < ids->scid_limit) {
+		s = quic_cid_issue(ids, sk, gfp);
+		if (!s)
+			return -ENOMEM;
+		s->announce = true;
+	}
+	return 0;
+}
+
+/* A NEW_CONNECTION_ID frame was lost: send it again if the ID is live. */
+void quic_cid_announce_lost(struct quic_cids *ids, u64 seq)
+{
+	struct quic_scid *s;
+
+	list_for_each_entry(s, &ids->scids, list) {
+		if (s->seq == seq) {
+			s->announce = true;
+			return;
+		}
+	}
+}
+
+/* The ID we send with: the lowest sequence number not retired. */
 struct quic_dcid *quic_cid_first_dcid(struct quic_cids *ids)
 {
-	return list_first_entry_or_null(&ids->dcids, struct quic_dcid, list);
+	struct quic_dcid *d;
+
+	list_for_each_entry(d, &ids->dcids, list)
+		if (!d->retired)
+			return d;
+	return NULL;
+}
+
+/**
+ * quic_cid_retire_prior - retire the peer's IDs below @prior_to
+ * @ids: the connection's IDs
+ * @prior_to: Retire Prior To of a NEW_CONNECTION_ID frame
+ *
+ * RFC 9000 section 5.1.2: each gets a RETIRE_CONNECTION_ID frame, and IDs
+ * that arrive later below the value are retired at once.
+ *
+ * Return: false when more retirements wait for acknowledgment than
+ * allowed (a CONNECTION_ID_LIMIT_ERROR).
+ */
+bool quic_cid_retire_prior(struct quic_cids *ids, u64 prior_to)
+{
+	struct quic_dcid *d;
+
+	if (prior_to > ids->dcid_retire_prior_to)
+		ids->dcid_retire_prior_to = prior_to;
+	list_for_each_entry(d, &ids->dcids, list)
+		if (!d->retired && d->seq < ids->dcid_retire_prior_to)
+			quic_dcid_retire(ids, d);
+	return ids->dcid_retired <= QUIC_CID_RETIRED_MAX;
+}
+
+static struct quic_dcid *quic_cid_find_retired(struct quic_cids *ids, u64 seq)
+{
+	struct quic_dcid *d;
+
+	list_for_each_entry(d, &ids->dcids, list)
+		if (d->retired && d->seq == seq)
+			return d;
+	return NULL;
+}
+
+/* The peer acknowledged a RETIRE_CONNECTION_ID: the ID is gone. */
+void quic_cid_retire_acked(struct quic_cids *ids, u64 seq)
+{
+	struct quic_dcid *d = quic_cid_find_retired(ids, seq);
+
+	if (!d)
+		return;
+	list_del(&d->list);
+	kfree(d);
+	ids->dcid_retired--;
+}
+
+void quic_cid_retire_lost(struct quic_cids *ids, u64 seq)
+{
+	struct quic_dcid *d = quic_cid_find_retired(ids, seq);
+
+	if (d)
+		d->retire_pending = true;
+}
+
+/* NEW_CONNECTION_ID or RETIRE_CONNECTION_ID frames are to be sent. */
+bool quic_cid_tx_pending(const struct quic_cids *ids)
+{
+	const struct quic_scid *s;
+	const struct quic_dcid *d;
+
+	list_for_each_entry(s, &ids->scids, list)
+		if (s->announce)
+			return true;
+	list_for_each_entry(d, &ids->dcids, list)
+		if (d->retire_pending)
+			return true;
+	return false;
 }
 
 /**
@@ -251,10 +439,22 @@ int quic_cid_add_dcid(struct quic_cids *ids, u64 seq, const u8 *cid, u32 len,
 {
 	struct quic_dcid *d, *pos;
 
+	/* Section 19.15: a repeated frame is harmless; the same sequence
+	 * number with another ID, or the same ID with another sequence
+	 * number or token, is a PROTOCOL_VIOLATION.
+	 */
 	list_for_each_entry(pos, &ids->dcids, list) {
-		if (pos->seq != seq)
+		bool same_cid = pos->cid.len == len &&
+				!memcmp(pos->cid.data, cid, len);
+
+		if (pos->seq != seq) {
+			if (same_cid)
+				return -EPROTO;
 			continue;
-		if (pos->cid.len != len || memcmp(pos->cid.data, cid, len))
+		}
+		if (!same_cid || (reset_token && pos->has_token &&
+				  memcmp(pos->reset_token, reset_token,
+					 QUIC_STATELESS_RESET_TOKEN_LEN)))
 			return -EPROTO;
 		return 0;
 	}
@@ -277,5 +477,8 @@ int quic_cid_add_dcid(struct quic_cids *ids, u64 seq, const u8 *cid, u32 len,
 	list_add_tail(&d->list, &ids->dcids);
 added:
 	ids->dcid_count++;
+	/* Section 5.1.2: an ID below a Retire Prior To already seen. */
+	if (seq < ids->dcid_retire_prior_to)
+		quic_dcid_retire(ids, d);
 	return 0;
 }

@@ -109,6 +109,7 @@ void quic_conn_destroy(struct sock *sk)
 
 	if (!c->initialised)
 		return;
+	quic_reset_token_clear(sk);
 	quic_cids_free(&c->ids);
 	quic_timer_stop(sk, QUIC_DEFER_LOSS);
 	quic_timer_stop(sk, QUIC_DEFER_ACK);
@@ -282,6 +283,10 @@ static void quic_conn_established(struct sock *sk)
 	if (sk->sk_state != QUIC_SS_ESTABLISHING)
 		return;
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHED);
+	/* RFC 9000 section 5.1.1: more IDs for the peer, now that 1-RTT
+	 * packets can carry them.
+	 */
+	quic_cid_fill(&quic_sk(sk)->conn.ids, sk, GFP_KERNEL);
 	sk->sk_state_change(sk);
 }
 
@@ -433,8 +438,11 @@ int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len)
 		memcpy(d->reset_token, tp->reset_token,
 		       QUIC_STATELESS_RESET_TOKEN_LEN);
 		d->has_token = true;
+		quic_reset_token_update(sk);
 	}
 	c->peer_params_set = true;
+	c->ids.scid_limit = min_t(u32, tp->p.active_connection_id_limit,
+				  QUIC_CID_ISSUE_MAX);
 	qs->remote_param = tp->p;
 	c->send_max_data = tp->p.max_data;
 	c->streams.max_bidi = tp->p.max_streams_bidi;
@@ -502,28 +510,47 @@ void quic_conn_close(struct sock *sk, u64 code, u64 frame, const char *reason,
 	quic_conn_wake(sk);
 }
 
-/* The peer closed: the draining state (RFC 9000 section 10.2.2). */
-void quic_conn_drain(struct sock *sk, const struct quic_frame *f)
+/* The draining state (RFC 9000 section 10.2.2): nothing more is sent. */
+static void quic_conn_enter_draining(struct sock *sk, u64 code, u64 frame,
+				     const u8 *reason, u32 reason_len, int err)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
-	u32 n = min_t(u32, f->close.reason_len, sizeof(c->peer_close_reason) - 1);
-	bool app = f->type == QUIC_FRAME_CONNECTION_CLOSE_APP;
+	u32 n = min_t(u32, reason_len, sizeof(c->peer_close_reason) - 1);
 
 	if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED)
 		return;
-	c->peer_close.errcode = f->close.error_code;
-	c->peer_close.frame = f->close.frame_type;
-	memcpy(c->peer_close_reason, f->close.reason, n);
+	c->peer_close.errcode = code;
+	c->peer_close.frame = frame;
+	memcpy(c->peer_close_reason, reason, n);
 	c->peer_close_reason[n] = '\0';
 	c->peer_closed = true;
-	if (quic_close_errno(f->close.error_code, app))
-		WRITE_ONCE(sk->sk_err, quic_close_errno(f->close.error_code, app));
+	if (err)
+		WRITE_ONCE(sk->sk_err, err);
 	inet_sk_set_state(sk, QUIC_SS_CLOSING);
 	quic_event_connection_close(sk);
 	quic_timer_stop(sk, QUIC_DEFER_LOSS);
 	quic_timer_stop(sk, QUIC_DEFER_ACK);
 	quic_timer_start(sk, QUIC_DEFER_IDLE, 3ULL * quic_recovery_pto_us(sk));
 	quic_conn_wake(sk);
+}
+
+/* The peer closed with CONNECTION_CLOSE. */
+void quic_conn_drain(struct sock *sk, const struct quic_frame *f)
+{
+	bool app = f->type == QUIC_FRAME_CONNECTION_CLOSE_APP;
+
+	quic_conn_enter_draining(sk, f->close.error_code, f->close.frame_type,
+				 f->close.reason, f->close.reason_len,
+				 quic_close_errno(f->close.error_code, app));
+}
+
+/* RFC 9000 section 10.3.1: the peer lost the connection's state. */
+void quic_conn_stateless_reset(struct sock *sk)
+{
+	static const char reason[] = "stateless reset";
+
+	quic_conn_enter_draining(sk, QUIC_TRANSPORT_ERROR_NONE, 0, reason,
+				 sizeof(reason) - 1, ECONNRESET);
 }
 
 /* The idle timer: idle timeout, or the end of closing/draining. */

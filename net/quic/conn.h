@@ -17,6 +17,7 @@
 #include "cid.h"
 #include "crypto.h"
 #include "pnspace.h"
+#include "reset.h"
 #include "stream.h"
 #include "tparam.h"
 #include "udp.h"
@@ -137,6 +138,7 @@ enum {
  * @levels: Initial, Handshake and 1-RTT (indexed by &enum quic_crypto_level)
  * @path: path 0
  * @ids: connection IDs
+ * @reset: the peer's stateless reset token we watch for
  * @odcid: the Destination Connection ID of the client's first Initial
  * @streams: streams
  * @params: our transport parameters, as encoded in the TLS extension
@@ -191,6 +193,7 @@ struct quic_conn {
 	struct quic_level	levels[QUIC_CRYPTO_EARLY];
 	struct quic_path	path;
 	struct quic_cids	ids;
+	struct quic_reset_node	reset;
 	struct quic_cid		odcid;
 	struct quic_streams	streams;
 	struct quic_tparams	params;
@@ -259,6 +262,7 @@ void quic_conn_confirm(struct sock *sk);
 void quic_conn_close(struct sock *sk, u64 code, u64 frame, const char *reason,
 		     bool app);
 void quic_conn_drain(struct sock *sk, const struct quic_frame *f);
+void quic_conn_stateless_reset(struct sock *sk);
 void quic_conn_idle_timeout(struct sock *sk);
 void quic_conn_touch(struct sock *sk);
 void quic_timer_start(struct sock *sk, int which, u64 us);

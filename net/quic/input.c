@@ -259,6 +259,7 @@ static int quic_rcv_new_cid(struct sock *sk, struct quic_frame *f,
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	struct quic_dcid *d = quic_cid_first_dcid(&c->ids);
+	u64 active = d ? d->seq : 0;
 	int err;
 
 	/* Section 19.15: not to a peer using zero-length IDs (we never do). */
@@ -266,8 +267,6 @@ static int quic_rcv_new_cid(struct sock *sk, struct quic_frame *f,
 		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
 		return -EPROTO;
 	}
-	if (f->new_cid.seq < c->ids.dcid_retire_prior_to)
-		return 0;
 	err = quic_cid_add_dcid(&c->ids, f->new_cid.seq, f->new_cid.cid,
 				f->new_cid.cid_len, f->new_cid.reset_token,
 				GFP_ATOMIC);
@@ -277,10 +276,33 @@ static int quic_rcv_new_cid(struct sock *sk, struct quic_frame *f,
 	}
 	if (err)
 		return err;
-	if (c->ids.dcid_count > c->params.p.active_connection_id_limit) {
+	/* Section 5.1.2: what the peer no longer wants us to use, and
+	 * section 5.1.1: no more IDs than our active_connection_id_limit.
+	 */
+	if (!quic_cid_retire_prior(&c->ids, f->new_cid.retire_prior_to) ||
+	    c->ids.dcid_count > c->params.p.active_connection_id_limit) {
 		*errcode = QUIC_TRANSPORT_ERROR_CONNECTION_ID_LIMIT;
 		return -EPROTO;
 	}
+	d = quic_cid_first_dcid(&c->ids);
+	if (d && d->seq != active) {
+		quic_reset_token_update(sk);
+		quic_event_connection_id(sk, d->seq, c->ids.dcid_retire_prior_to);
+	}
+	return 0;
+}
+
+/* RFC 9000 section 19.16: the peer retired one of our IDs; issue another. */
+static int quic_rcv_retire_cid(struct sock *sk, struct quic_frame *f,
+			       u64 *errcode)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	if (quic_cid_retire_scid(&c->ids, f->retire_cid.seq)) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+	quic_cid_fill(&c->ids, sk, GFP_ATOMIC);
 	return 0;
 }
 
@@ -348,11 +370,7 @@ static int quic_rcv_frame(struct sock *sk, u8 level, struct quic_frame *f,
 	case QUIC_FRAME_NEW_CONNECTION_ID:
 		return quic_rcv_new_cid(sk, f, errcode);
 	case QUIC_FRAME_RETIRE_CONNECTION_ID:
-		if (quic_cid_retire_scid(&c->ids, f->retire_cid.seq)) {
-			*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
-			return -EPROTO;
-		}
-		return 0;
+		return quic_rcv_retire_cid(sk, f, errcode);
 	case QUIC_FRAME_PATH_CHALLENGE:
 		memcpy(c->path_response, f->path.data, QUIC_PATH_DATA_LEN);
 		c->path_response_pending = true;
@@ -436,6 +454,7 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 			   const struct quic_packet_hdr *hdr)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
+	u8 tail[QUIC_STATELESS_RESET_TOKEN_LEN];
 	struct quic_frame *f = c->rx_frame;
 	bool eliciting = false, reserved;
 	u32 pn_len, hdr_len, i, plen;
@@ -459,9 +478,14 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 		return 1;
 	}
 	pkt = skb->data + offset;
+	/* A short header packet ends the datagram: keep its last bytes
+	 * before they are unprotected, they may be a reset token.
+	 */
+	if (hdr->type == QUIC_PACKET_SHORT && hdr->len >= sizeof(tail))
+		memcpy(tail, pkt + hdr->len - sizeof(tail), sizeof(tail));
 	if (quic_crypto_hp_remove(&lvl->recv_key, pkt, hdr->len,
 				  hdr->pn_offset, &pn_len))
-		return 0;
+		goto undecryptable;
 	for (i = 0; i < pn_len; i++)
 		pn = (pn << 8) | pkt[hdr->pn_offset + i];
 	pn = quic_pn_decode(space->recv_count ? quic_pnspace_largest(space) :
@@ -469,7 +493,7 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	hdr_len = hdr->pn_offset + pn_len;
 	/* RFC 9001 section 5.5: what does not authenticate is dropped. */
 	if (quic_crypto_open(&lvl->recv_key, pkt, hdr_len, hdr->len, 0, pn))
-		return 0;
+		goto undecryptable;
 	if (quic_pnspace_seen(space, pn))
 		return 0;
 	quic_rcv_first(sk, hdr);
@@ -523,6 +547,15 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 close:
 	quic_conn_close(sk, errcode, f->type, "", false);
 	return -EPROTO;
+
+undecryptable:
+	/* RFC 9000 section 10.3.1 */
+	if (hdr->type == QUIC_PACKET_SHORT && hdr->len >= QUIC_RESET_MIN_LEN &&
+	    quic_reset_match(sk, tail)) {
+		quic_conn_stateless_reset(sk);
+		return -EPROTO;
+	}
+	return 0;
 }
 
 /**
@@ -614,6 +647,16 @@ void quic_udp_rcv(struct net *net, struct quic_udp_sock *us,
 	if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN, &hdr))
 		goto drop;
 	sk = quic_cid_lookup(net, hdr.dcid, hdr.dcid_len);
+	if (!sk && hdr.type == QUIC_PACKET_SHORT) {
+		/* RFC 9000 section 10.3.1: maybe the peer's reset; if not,
+		 * section 10.3: a connection we have no state for.
+		 */
+		sk = quic_reset_lookup(net, skb);
+		if (!sk) {
+			quic_reset_send(us, skb, &hdr);
+			goto drop;
+		}
+	}
 	if (sk) {
 		quic_deliver(sk, skb);
 		sock_put(sk);
@@ -626,7 +669,6 @@ void quic_udp_rcv(struct net *net, struct quic_udp_sock *us,
 	if (hdr.type == QUIC_PACKET_INITIAL && skb->len >= QUIC_MIN_UDP_PAYLOAD &&
 	    hdr.dcid_len >= QUIC_CID_LEN && quic_listener_queue(us, skb))
 		return;
-	/* Unknown short header packets get a stateless reset (later). */
 drop:
 	kfree_skb(skb);
 }

@@ -76,6 +76,18 @@ void quic_stream_event(struct sock *sk, struct quic_stream *st)
 	quic_event_queue(sk, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
 }
 
+/* QUIC_EVENT_CONNECTION_ID: the peer made us send with another ID. */
+void quic_event_connection_id(struct sock *sk, u64 active, u64 prior_to)
+{
+	struct quic_connection_id_info info = {
+		.dest = 1,
+		.active = active,
+		.prior_to = prior_to,
+	};
+
+	quic_event_queue(sk, QUIC_EVENT_CONNECTION_ID, &info, sizeof(info));
+}
+
 /* QUIC_EVENT_CONNECTION_CLOSE: the peer closed the connection. */
 void quic_event_connection_close(struct sock *sk)
 {

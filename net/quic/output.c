@@ -273,6 +273,41 @@ static void quic_tx_crypto(struct sock *sk, struct quic_tx *tx)
 	}
 }
 
+/* NEW_CONNECTION_ID and RETIRE_CONNECTION_ID (RFC 9000 section 5.1). */
+static void quic_tx_cids(struct sock *sk, struct quic_tx *tx)
+{
+	struct quic_cids *ids = &quic_sk(sk)->conn.ids;
+	struct quic_frame *f = quic_sk(sk)->conn.tx_frame;
+	struct quic_scid *s;
+	struct quic_dcid *d;
+
+	list_for_each_entry(s, &ids->scids, list) {
+		if (!s->announce)
+			continue;
+		memset(f, 0, sizeof(*f));
+		f->type = QUIC_FRAME_NEW_CONNECTION_ID;
+		f->new_cid.seq = s->seq;
+		f->new_cid.retire_prior_to = ids->scid_retire_prior_to;
+		f->new_cid.cid_len = s->cid.len;
+		memcpy(f->new_cid.cid, s->cid.data, s->cid.len);
+		memcpy(f->new_cid.reset_token, s->reset_token,
+		       QUIC_STATELESS_RESET_TOKEN_LEN);
+		if (!quic_tx_put(tx, f, s->seq))
+			return;
+		s->announce = false;
+	}
+	list_for_each_entry(d, &ids->dcids, list) {
+		if (!d->retire_pending)
+			continue;
+		memset(f, 0, sizeof(*f));
+		f->type = QUIC_FRAME_RETIRE_CONNECTION_ID;
+		f->retire_cid.seq = d->seq;
+		if (!quic_tx_put(tx, f, d->seq))
+			return;
+		d->retire_pending = false;
+	}
+}
+
 static void quic_tx_conn_control(struct sock *sk, struct quic_tx *tx)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
@@ -327,6 +362,7 @@ static void quic_tx_conn_control(struct sock *sk, struct quic_tx *tx)
 		if (quic_tx_put(tx, f, 0))
 			ss->blocked_pending &= ~2;
 	}
+	quic_tx_cids(sk, tx);
 }
 
 /* Control frames of one stream; false when the packet is full. */
@@ -469,7 +505,7 @@ static bool quic_app_pending(struct quic_conn *c, bool data)
 	if (c->handshake_done_pending || c->max_data_pending ||
 	    c->path_response_pending ||
 	    c->data_blocked_pending || c->streams.max_streams_pending ||
-	    c->streams.blocked_pending)
+	    c->streams.blocked_pending || quic_cid_tx_pending(&c->ids))
 		return true;
 	list_for_each_entry(st, &c->streams.send_queue, send_list) {
 		if (st->reset_pending || st->stop_pending || st->max_pending ||
@@ -570,6 +606,12 @@ void quic_xmit(struct sock *sk)
 	ktime_t now;
 
 	if (c->tx_in_progress || !quic_sk(sk)->udp || !c->tx_frame)
+		return;
+	/* RFC 9000 section 10.2: closing sends CONNECTION_CLOSE only,
+	 * draining (and a closed connection) nothing.
+	 */
+	if ((sk->sk_state == QUIC_SS_CLOSING && !c->close_pending) ||
+	    sk->sk_state == QUIC_SS_CLOSED)
 		return;
 	c->tx_in_progress = true;
 	while (budget--) {

@@ -12,6 +12,7 @@
 #include <net/transp_v6.h>
 
 #include "cid.h"
+#include "reset.h"
 #include "protocol.h"
 #include "socket.h"
 
@@ -108,9 +109,12 @@ static int __init quic_init(void)
 	err = quic_cid_table_init();
 	if (err)
 		return err;
-	err = register_pernet_subsys(&quic_net_ops);
+	err = quic_reset_table_init();
 	if (err)
 		goto err_cid;
+	err = register_pernet_subsys(&quic_net_ops);
+	if (err)
+		goto err_reset;
 	err = proto_register(&quic_prot, 1);
 	if (err)
 		goto err_pernet;
@@ -137,6 +141,8 @@ err_proto:
 	proto_unregister(&quic_prot);
 err_pernet:
 	unregister_pernet_subsys(&quic_net_ops);
+err_reset:
+	quic_reset_table_destroy();
 err_cid:
 	quic_cid_table_destroy();
 	return err;
@@ -151,6 +157,7 @@ static void __exit quic_exit(void)
 	unregister_pernet_subsys(&quic_net_ops);
 	/* kfree_rcu() of IDs and UDP sockets must be done before unload. */
 	rcu_barrier();
+	quic_reset_table_destroy();
 	quic_cid_table_destroy();
 	pr_info("quic: unloaded\n");
 }

@@ -104,6 +104,9 @@ static void quic_frame_acked(struct sock *sk, u8 level,
 	case QUIC_FRAME_ACK:
 		quic_pnspace_ack_acked(quic_conn_space(c, level), f->id);
 		break;
+	case QUIC_FRAME_RETIRE_CONNECTION_ID:
+		quic_cid_retire_acked(&c->ids, f->id);
+		break;
 	}
 }
 
@@ -157,6 +160,12 @@ static void quic_frame_lost(struct sock *sk, u8 level,
 		break;
 	case QUIC_FRAME_HANDSHAKE_DONE:
 		c->handshake_done_pending = true;
+		break;
+	case QUIC_FRAME_NEW_CONNECTION_ID:
+		quic_cid_announce_lost(&c->ids, f->id);
+		break;
+	case QUIC_FRAME_RETIRE_CONNECTION_ID:
+		quic_cid_retire_lost(&c->ids, f->id);
 		break;
 	}
 }

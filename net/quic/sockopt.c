@@ -557,6 +557,65 @@ static int quic_sockopt_set_stream_err(struct sock *sk, int optname,
 	return 0;
 }
 
+/* QUIC_SOCKOPT_CONNECTION_ID: which IDs are in use (RFC 9000 5.1). */
+static int quic_sockopt_get_cid(struct sock *sk, int len, char __user *optval,
+				int __user *optlen)
+{
+	struct quic_cids *ids = &quic_sk(sk)->conn.ids;
+	struct quic_connection_id_info info;
+	struct quic_dcid *d;
+
+	if (len < (int)sizeof(info))
+		return -EINVAL;
+	if (copy_from_user(&info, optval, sizeof(info)))
+		return -EFAULT;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	if (info.dest) {
+		d = quic_cid_first_dcid(ids);
+		if (!d)
+			return -ENOTCONN;
+		info.active = d->seq;
+		info.prior_to = ids->dcid_retire_prior_to;
+	} else {
+		info.active = quic_cid_scid_active(ids);
+		info.prior_to = ids->scid_retire_prior_to;
+	}
+	if (copy_to_user(optval, &info, sizeof(info)) ||
+	    put_user(sizeof(info), optlen))
+		return -EFAULT;
+	return 0;
+}
+
+/* Set: switch to (and retire below) another of the peer's IDs, or ask the
+ * peer to retire ours below @prior_to.
+ */
+static int quic_sockopt_set_cid(struct sock *sk, sockptr_t optval,
+				unsigned int optlen)
+{
+	struct quic_cids *ids = &quic_sk(sk)->conn.ids;
+	struct quic_connection_id_info info;
+	int err;
+
+	if (optlen < sizeof(info))
+		return -EINVAL;
+	if (copy_from_sockptr(&info, optval, sizeof(info)))
+		return -EFAULT;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	if (info.dest) {
+		err = quic_cid_dcid_use(ids, max(info.active, info.prior_to));
+		if (!err)
+			quic_reset_token_update(sk);
+	} else {
+		err = quic_cid_scid_retire_prior(ids, sk, info.prior_to,
+						 GFP_KERNEL);
+	}
+	if (!err)
+		quic_xmit(sk);
+	return err;
+}
+
 /* QUIC_SOCKOPT_STREAM_OPEN: open a stream now and learn its ID. */
 static int quic_sockopt_get_stream_open(struct sock *sk, int len,
 					char __user *optval,
@@ -641,6 +700,9 @@ int quic_setsockopt(struct sock *sk, int level, int optname,
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 		err = quic_sockopt_set_stream_err(sk, optname, optval, optlen);
 		break;
+	case QUIC_SOCKOPT_CONNECTION_ID:
+		err = quic_sockopt_set_cid(sk, optval, optlen);
+		break;
 	default:
 		err = -EOPNOTSUPP;
 		break;
@@ -693,6 +755,9 @@ int quic_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case QUIC_SOCKOPT_STREAM_OPEN:
 		err = quic_sockopt_get_stream_open(sk, len, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONNECTION_ID:
+		err = quic_sockopt_get_cid(sk, len, optval, optlen);
 		break;
 	default:
 		err = -EOPNOTSUPP;
