@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "quic_fake.h"
@@ -368,6 +369,250 @@ TEST_F(conn, garbage_datagrams)
 	}
 	close(u);
 	transfer(_metadata, self->cli, self->srv, 65536, 0);
+}
+
+/* Set @fd's transport parameters (fields left 0 keep their value). */
+static int set_params(int fd, const struct quic_transport_param *in)
+{
+	struct quic_transport_param p = *in;
+
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p,
+			  sizeof(p));
+}
+
+static int get_cid_info(int fd, int dest, struct quic_connection_id_info *info)
+{
+	socklen_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	info->dest = dest;
+	return getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_ID, info, &len);
+}
+
+static int set_cid_info(int fd, int dest, uint32_t active, uint32_t prior_to)
+{
+	struct quic_connection_id_info info = {
+		.dest = dest, .active = active, .prior_to = prior_to,
+	};
+
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_ID, &info,
+			  sizeof(info));
+}
+
+/*
+ * RFC 9000 section 5.1: each side issues more IDs (NEW_CONNECTION_ID), the
+ * client moves to another of the server's IDs and retires the ones below
+ * it (RETIRE_CONNECTION_ID), and the server's Retire Prior To moves the
+ * client on again; data keeps flowing through every change.
+ */
+TEST_F(conn, connection_ids)
+{
+	struct quic_event_option ev = { QUIC_EVENT_CONNECTION_ID, 1 };
+	struct quic_connection_id_info info;
+	unsigned char buf[256];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int i, seen_event = 0;
+
+	ASSERT_EQ(-1, get_cid_info(self->cli, 1, &info));
+	EXPECT_EQ(ENOTCONN, errno);
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev,
+				sizeof(ev)));
+	/* A round trip: the IDs issued at the end of the handshake arrive. */
+	transfer(_metadata, self->cli, self->srv, 1000, 0);
+	ASSERT_EQ(0, get_cid_info(self->cli, 1, &info));
+	EXPECT_EQ(0U, info.active);
+	ASSERT_EQ(0, get_cid_info(self->srv, 0, &info));
+	EXPECT_EQ(0U, info.active);
+
+	/* Bad requests: no such ID, a Retire Prior To that goes back or
+	 * names IDs never issued.
+	 */
+	EXPECT_EQ(-1, set_cid_info(self->cli, 1, 100, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, set_cid_info(self->srv, 0, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, set_cid_info(self->srv, 0, 0, 1000));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* The client moves to the server's ID 2; the server sees 0 and 1
+	 * retired once the client's next packets arrive.
+	 */
+	ASSERT_EQ(0, set_cid_info(self->cli, 1, 2, 0));
+	ASSERT_EQ(0, get_cid_info(self->cli, 1, &info));
+	EXPECT_EQ(2U, info.active);
+	transfer(_metadata, self->cli, self->srv, 100000, 4);
+	transfer(_metadata, self->srv, self->cli, 100000, 1);
+	ASSERT_EQ(0, get_cid_info(self->srv, 0, &info));
+	EXPECT_EQ(2U, info.active);
+
+	/* The server asks for everything below 5 to be retired. */
+	ASSERT_EQ(0, set_cid_info(self->srv, 0, 0, 5));
+	ASSERT_EQ(0, get_cid_info(self->srv, 0, &info));
+	EXPECT_EQ(5U, info.prior_to);
+	/* The client reads nothing meanwhile: the event waits in its queue. */
+	transfer(_metadata, self->cli, self->srv, 100000, 12);
+	for (i = 0; i < 50 && !seen_event; i++) {
+		struct quic_connection_id_info *ci = (void *)(buf + 1);
+		ssize_t n = recvmsg(self->cli, &msg, MSG_DONTWAIT);
+
+		if (n < 0) {
+			usleep(20000);
+			continue;
+		}
+		if ((msg.msg_flags & MSG_NOTIFICATION) &&
+		    buf[0] == QUIC_EVENT_CONNECTION_ID) {
+			EXPECT_EQ(1, ci->dest);
+			EXPECT_LE(5U, ci->active);
+			EXPECT_EQ(5U, ci->prior_to);
+			seen_event = 1;
+		}
+	}
+	EXPECT_TRUE(seen_event);
+	ASSERT_EQ(0, get_cid_info(self->cli, 1, &info));
+	EXPECT_LE(5U, info.active);
+	EXPECT_EQ(5U, info.prior_to);
+	transfer(_metadata, self->srv, self->cli, 100000, 5);
+	transfer(_metadata, self->cli, self->srv, 100000, 8);
+	ASSERT_EQ(0, get_cid_info(self->srv, 0, &info));
+	EXPECT_LE(5U, info.active);
+}
+
+/* 20 connections on one listening port, moving data all at once. */
+TEST_F(conn, twenty_connections)
+{
+	int cli[20], srv[20], i, status, failed = 0;
+	size_t size = 200000;
+	pid_t pid[20];
+	uint8_t *data;
+
+	data = malloc(size);
+	ASSERT_NE(NULL, data);
+	for (i = 0; i < 20; i++) {
+		cli[i] = socket(variant->family, SOCK_DGRAM, IPPROTO_QUIC);
+		ASSERT_LE(0, cli[i]);
+		fake_timeouts(cli[i], 10000);
+		ASSERT_EQ(0, connect(cli[i], (void *)&self->addr,
+				     self->addr_len));
+		ASSERT_EQ(0, fake_handshake(cli[i], self->lsn, &srv[i]))
+			TH_LOG("connection %d: %s", i, fake_err);
+		fake_timeouts(srv[i], 10000);
+	}
+	for (i = 0; i < 20; i++) {
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]);
+		if (!pid[i]) {
+			uint64_t want, got;
+			pid_t sender;
+			ssize_t n;
+
+			fill(data, size, i);
+			want = sum_bytes(data, size, 1469598103934665603ULL);
+			sender = fork();
+			if (!sender)
+				_exit(send_all(cli[i], 0, data, size) ? 1 : 0);
+			n = recv_all(srv[i], 0, &got);
+			if (waitpid(sender, &status, 0) != sender ||
+			    !WIFEXITED(status) || WEXITSTATUS(status))
+				_exit(2);
+			_exit(n == (ssize_t)size && got == want ? 0 : 3);
+		}
+	}
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			TH_LOG("connection %d failed: status %#x", i, status);
+			failed++;
+		}
+	}
+	EXPECT_EQ(0, failed);
+	for (i = 0; i < 20; i++) {
+		close(cli[i]);
+		close(srv[i]);
+	}
+	free(data);
+}
+
+/* 1000 bidirectional streams open at once, each ended only at the end. */
+TEST_F(conn, thousand_streams)
+{
+	struct quic_transport_param p = { .max_streams_bidi = 1000 };
+	static char got[1000][24];
+	int i, fins = 0, status;
+	char want[24], buf[64];
+	uint32_t flags;
+	int64_t sid;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, set_params(self->lsn, &p));
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (i = 0; i < 1000; i++) {
+			snprintf(want, sizeof(want), "stream %d", 4 * i);
+			if (fake_send_stream(self->cli, 4 * i, MSG_STREAM_NEW,
+					     want, strlen(want)) < 0)
+				_exit(1);
+		}
+		for (i = 0; i < 1000; i++)
+			if (fake_send_stream(self->cli, 4 * i, MSG_STREAM_FIN,
+					     NULL, 0) < 0)
+				_exit(2);
+		_exit(0);
+	}
+	memset(got, 0, sizeof(got));
+	while (fins < 1000) {
+		n = fake_recv_stream(self->srv, buf, sizeof(buf), &sid, &flags);
+		ASSERT_LE(0, n) TH_LOG("recvmsg: %s after %d FINs",
+				       strerror(errno), fins);
+		ASSERT_TRUE(sid >= 0 && sid % 4 == 0 && sid / 4 < 1000)
+			TH_LOG("stream %lld", (long long)sid);
+		ASSERT_GT(sizeof(got[0]), strlen(got[sid / 4]) + n);
+		strncat(got[sid / 4], buf, n);
+		if (flags & MSG_STREAM_FIN)
+			fins++;
+	}
+	for (i = 0; i < 1000; i++) {
+		snprintf(want, sizeof(want), "stream %d", 4 * i);
+		ASSERT_STREQ(want, got[i]);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+}
+
+/* 4 KB windows: each direction blocks and waits for updates all along. */
+TEST_F(conn, small_windows)
+{
+	struct quic_transport_param p = {
+		.max_data = 4096,
+		.max_stream_data_bidi_local = 4096,
+		.max_stream_data_bidi_remote = 4096,
+		.max_stream_data_uni = 4096,
+	};
+
+	ASSERT_EQ(0, set_params(self->lsn, &p));
+	ASSERT_EQ(0, set_params(self->cli, &p));
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	transfer(_metadata, self->cli, self->srv, 1024 * 1024, 0);
+	transfer(_metadata, self->srv, self->cli, 1024 * 1024, 1);
+	transfer(_metadata, self->cli, self->srv, 100000, 2);
+}
+
+/* 100 MB each way, checksummed. */
+TEST_F_TIMEOUT(conn, transfer_100mb, 240)
+{
+	time_t start;
+
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	fake_timeouts(self->cli, 60000);
+	fake_timeouts(self->srv, 60000);
+	start = time(NULL);
+	transfer(_metadata, self->cli, self->srv, 100 * 1024 * 1024, 0);
+	TH_LOG("100 MB client to server in %ld s", (long)(time(NULL) - start));
+	transfer(_metadata, self->srv, self->cli, 100 * 1024 * 1024, 1);
 }
 
 TEST_HARNESS_MAIN
