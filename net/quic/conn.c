@@ -277,6 +277,30 @@ int quic_conn_initial_keys(struct sock *sk, const struct quic_cid *dcid)
 	return 0;
 }
 
+/**
+ * quic_conn_discard_level - drop the keys and state of an encryption level
+ * @sk: the socket
+ * @level: %QUIC_CRYPTO_INITIAL or %QUIC_CRYPTO_HANDSHAKE
+ *
+ * RFC 9001 section 4.9: once discarded, nothing more is sent or accepted
+ * at the level; packets in flight there no longer count (RFC 9002 section
+ * 6.4). The transforms go now rather than with the socket.
+ *
+ * Context: any (freeing crypto transforms does not sleep).
+ */
+void quic_conn_discard_level(struct sock *sk, u8 level)
+{
+	struct quic_level *lvl = &quic_sk(sk)->conn.levels[level];
+
+	if (lvl->space.discarded)
+		return;
+	quic_recovery_discard(sk, level);
+	quic_crypto_key_free(&lvl->send_key);
+	quic_crypto_key_free(&lvl->recv_key);
+	quic_sbuf_free(&lvl->crypto_send);
+	quic_rbuf_free(&lvl->crypto_recv);
+}
+
 /* Handshake complete: the state user space waits for in connect/accept. */
 static void quic_conn_established(struct sock *sk)
 {
@@ -304,8 +328,8 @@ void quic_conn_confirm(struct sock *sk)
 	if (c->handshake_confirmed)
 		return;
 	c->handshake_confirmed = true;
-	quic_recovery_discard(sk, QUIC_CRYPTO_INITIAL);
-	quic_recovery_discard(sk, QUIC_CRYPTO_HANDSHAKE);
+	quic_conn_discard_level(sk, QUIC_CRYPTO_INITIAL);
+	quic_conn_discard_level(sk, QUIC_CRYPTO_HANDSHAKE);
 	/* Full-size packets from now on; PMTU discovery is per path later. */
 	c->path.mtu = min_t(u32, c->peer.p.max_udp_payload_size,
 			    QUIC_PATH_MTU_DEFAULT -

@@ -259,6 +259,7 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);
 int quic_conn_get_tparams_ext(struct sock *sk, u8 *buf, u32 len);
 int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len);
 void quic_conn_confirm(struct sock *sk);
+void quic_conn_discard_level(struct sock *sk, u8 level);
 void quic_conn_close(struct sock *sk, u64 code, u64 frame, const char *reason,
 		     bool app);
 void quic_conn_drain(struct sock *sk, const struct quic_frame *f);

@@ -541,7 +541,7 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	/* RFC 9001 section 4.9.1: the server's first Handshake packet. */
 	if (c->is_server && level == QUIC_CRYPTO_HANDSHAKE &&
 	    !c->levels[QUIC_CRYPTO_INITIAL].space.discarded)
-		quic_recovery_discard(sk, QUIC_CRYPTO_INITIAL);
+		quic_conn_discard_level(sk, QUIC_CRYPTO_INITIAL);
 	return 0;
 
 close:

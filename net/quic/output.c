@@ -202,7 +202,7 @@ static u32 quic_tx_finish(struct sock *sk, struct sk_buff *skb,
 	/* RFC 9001 section 4.9.1: the client's first Handshake packet. */
 	if (!c->is_server && tx->level == QUIC_CRYPTO_HANDSHAKE &&
 	    !c->levels[QUIC_CRYPTO_INITIAL].space.discarded)
-		quic_recovery_discard(sk, QUIC_CRYPTO_INITIAL);
+		quic_conn_discard_level(sk, QUIC_CRYPTO_INITIAL);
 	return len;
 }
 
