@@ -249,6 +249,7 @@ static int quic_rcv_max_stream_data(struct sock *sk, struct quic_frame *f,
 		st->send_max = f->stream_max.value;
 		if (quic_sbuf_pending(&st->send))
 			quic_stream_queue(&c->streams, st);
+		quic_event_stream_max_data(sk, st->id, st->send_max);
 		quic_stream_write_space(sk);
 	}
 	return 0;
@@ -354,12 +355,14 @@ static int quic_rcv_frame(struct sock *sk, u8 level, struct quic_frame *f,
 	case QUIC_FRAME_MAX_STREAMS_BIDI:
 		if (f->max.value > ss->max_bidi) {
 			ss->max_bidi = f->max.value;
+			quic_event_stream_max_stream(sk, false, ss->max_bidi);
 			quic_stream_write_space(sk);
 		}
 		return 0;
 	case QUIC_FRAME_MAX_STREAMS_UNI:
 		if (f->max.value > ss->max_uni) {
 			ss->max_uni = f->max.value;
+			quic_event_stream_max_stream(sk, true, ss->max_uni);
 			quic_stream_write_space(sk);
 		}
 		return 0;

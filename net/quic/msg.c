@@ -76,6 +76,26 @@ void quic_stream_event(struct sock *sk, struct quic_stream *st)
 	quic_event_queue(sk, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
 }
 
+/* QUIC_EVENT_STREAM_MAX_DATA: the peer let us send more on a stream. */
+void quic_event_stream_max_data(struct sock *sk, s64 id, u64 max_data)
+{
+	struct quic_stream_max_data m = { .id = id, .max_data = max_data };
+
+	quic_event_queue(sk, QUIC_EVENT_STREAM_MAX_DATA, &m, sizeof(m));
+}
+
+/* QUIC_EVENT_STREAM_MAX_STREAM: the peer let us open @count streams of a
+ * type; the event carries the highest stream ID we may now open.
+ */
+void quic_event_stream_max_stream(struct sock *sk, bool uni, u64 count)
+{
+	struct quic_streams *ss = &quic_sk(sk)->conn.streams;
+	u64 id = ((count - 1) << 2) | (ss->is_server ? QUIC_STREAM_TYPE_SERVER_MASK : 0) |
+		 (uni ? QUIC_STREAM_TYPE_UNI_MASK : 0);
+
+	quic_event_queue(sk, QUIC_EVENT_STREAM_MAX_STREAM, &id, sizeof(id));
+}
+
 /* QUIC_EVENT_CONNECTION_ID: the peer made us send with another ID. */
 void quic_event_connection_id(struct sock *sk, u64 active, u64 prior_to)
 {

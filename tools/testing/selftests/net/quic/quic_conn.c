@@ -601,6 +601,70 @@ TEST_F(conn, small_windows)
 	transfer(_metadata, self->cli, self->srv, 100000, 2);
 }
 
+/* Read events from @fd until one of @type arrives; copies its payload. */
+static int wait_event(int fd, uint8_t type, void *payload, size_t len)
+{
+	unsigned char buf[256];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	for (;;) {
+		n = recvmsg(fd, &msg, 0);
+		if (n < 0)
+			return -1;
+		if (!(msg.msg_flags & MSG_NOTIFICATION) || buf[0] != type)
+			continue;
+		if ((size_t)n < 1 + len)
+			return -1;
+		memcpy(payload, buf + 1, len);
+		return 0;
+	}
+}
+
+/*
+ * QUIC_EVENT_STREAM_MAX_DATA and _MAX_STREAM: the peer's MAX_STREAM_DATA
+ * and MAX_STREAMS reach the application (RFC 9000 sections 4.1, 4.6).
+ */
+TEST_F(conn, stream_credit_events)
+{
+	struct quic_event_option ev = { QUIC_EVENT_STREAM_MAX_DATA, 1 };
+	struct quic_transport_param p = {
+		.max_streams_bidi = 1,
+		.max_stream_data_bidi_remote = 4096,
+	};
+	struct quic_stream_max_data md;
+	static uint8_t data[8192];
+	uint64_t max_stream, h;
+
+	ASSERT_EQ(0, set_params(self->lsn, &p));
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev,
+				sizeof(ev)));
+	ev.type = QUIC_EVENT_STREAM_MAX_STREAM;
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev,
+				sizeof(ev)));
+	/* 8 KB on a stream the server gives 4 KB of credit at first. */
+	ASSERT_EQ(0, send_all(self->cli, 0, data, sizeof(data)))
+		TH_LOG("%s", fake_err);
+	ASSERT_EQ((ssize_t)sizeof(data), recv_all(self->srv, 0, &h))
+		TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, wait_event(self->cli, QUIC_EVENT_STREAM_MAX_DATA, &md,
+				sizeof(md)));
+	EXPECT_EQ(0, md.id);
+	EXPECT_LT(4096U, md.max_data);
+	/* Stream 0 done both ways frees room for stream 4: the FIN the
+	 * client reads comes before or after more credit events.
+	 */
+	ASSERT_EQ(0, fake_send_stream(self->srv, 0, MSG_STREAM_FIN, NULL, 0));
+	ASSERT_EQ(0, wait_event(self->cli, QUIC_EVENT_STREAM_MAX_STREAM,
+				&max_stream, sizeof(max_stream)));
+	EXPECT_EQ(4U, max_stream);
+	ASSERT_EQ(2, fake_send_stream(self->cli, 4, MSG_STREAM_NEW |
+				      MSG_STREAM_FIN | MSG_STREAM_DONTWAIT,
+				      "ok", 2));
+}
+
 /* 100 MB each way, checksummed. */
 TEST_F_TIMEOUT(conn, transfer_100mb, 240)
 {
