@@ -79,6 +79,27 @@ static struct quic_stream *quic_stream_create(struct quic_streams *ss, s64 id,
 	return st;
 }
 
+/* RFC 9000 section 3.2: opening stream @id opens the lower ones of its
+ * type too; *@count is how many of the type are open. Returns stream @id.
+ */
+static struct quic_stream *quic_stream_open_upto(struct quic_streams *ss,
+						 s64 id, u64 *count,
+						 u64 send_max, u64 recv_max,
+						 gfp_t gfp)
+{
+	struct quic_stream *st = NULL;
+
+	while (*count <= ((u64)id >> 2)) {
+		s64 sid = (s64)(*count << 2) | (id & QUIC_STREAM_TYPE_MASK);
+
+		st = quic_stream_create(ss, sid, send_max, recv_max, gfp);
+		if (!st)
+			return NULL;
+		(*count)++;
+	}
+	return st;
+}
+
 s64 quic_stream_next_id(const struct quic_streams *ss, bool uni)
 {
 	u64 n = uni ? ss->next_uni : ss->next_bidi;
@@ -122,19 +143,10 @@ struct quic_stream *quic_stream_open_local(struct quic_streams *ss, s64 id,
 		*err = -EAGAIN;
 		return NULL;
 	}
-	/* Section 3.2: opening a stream opens the lower ones of its type
-	 * too, for the peer; they stay usable here.
-	 */
-	while (*next <= index) {
-		s64 sid = (s64)(*next << 2) | (id & QUIC_STREAM_TYPE_MASK);
-
-		st = quic_stream_create(ss, sid, send_max, recv_max, gfp);
-		if (!st) {
-			*err = -ENOMEM;
-			return NULL;
-		}
-		(*next)++;
-	}
+	/* The lower streams are open for the peer, and stay usable here. */
+	st = quic_stream_open_upto(ss, id, next, send_max, recv_max, gfp);
+	if (!st)
+		*err = -ENOMEM;
 	return st;
 }
 
@@ -179,16 +191,9 @@ struct quic_stream *quic_stream_get_remote(struct quic_streams *ss, s64 id,
 		*errcode = QUIC_TRANSPORT_ERROR_STREAM_LIMIT;
 		return NULL;
 	}
-	while (*opened <= index) {
-		s64 sid = (s64)(*opened << 2) | (id & QUIC_STREAM_TYPE_MASK);
-
-		st = quic_stream_create(ss, sid, send_max, recv_max, gfp);
-		if (!st) {
-			*errcode = QUIC_TRANSPORT_ERROR_INTERNAL;
-			return NULL;
-		}
-		(*opened)++;
-	}
+	st = quic_stream_open_upto(ss, id, opened, send_max, recv_max, gfp);
+	if (!st)
+		*errcode = QUIC_TRANSPORT_ERROR_INTERNAL;
 	return st;
 }
 
