@@ -373,9 +373,17 @@ static void quic_fail(struct quic_hs *hs, int gnutls_err)
 		char phrase[64];
 	} cc;
 	int alert = hs->alert >= 0 ? hs->alert : QUIC_ALERT_INTERNAL;
+	int tls_level, mapped;
 
-	if (gnutls_err == GNUTLS_E_NO_APPLICATION_PROTOCOL && hs->alert < 0)
-		alert = GNUTLS_A_NO_APPLICATION_PROTOCOL;
+	/* The alert TLS would send for the error (RFC 8446 section 6.2):
+	 * bad_certificate for a certificate that does not verify,
+	 * no_application_protocol for ALPN, and so on.
+	 */
+	if (hs->alert < 0 && gnutls_err < 0) {
+		mapped = gnutls_error_to_alert(gnutls_err, &tls_level);
+		if (mapped >= 0)
+			alert = mapped;
+	}
 	memset(&cc, 0, sizeof(cc));
 	cc.c.errcode = QUIC_TRANSPORT_ERROR_CRYPTO + alert;
 	snprintf((char *)cc.c.phrase, sizeof(cc.phrase), "tls alert %d", alert);
