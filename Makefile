@@ -43,6 +43,7 @@ modules: $(if $(KDIR),,deps)
 
 tools: deps
 	$(MAKE) -C tools/testing/selftests/net/quic
+	$(MAKE) -C tools/net/quic
 	$(MAKE) -C tools/testing/selftests/net/quic/kmod KDIR=$(KDIR)
 	$(MAKE) -C tools/testing/vm/tests KDIR=$(KDIR)
 
@@ -52,6 +53,8 @@ selftests:
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true
 	$(MAKE) -C tools/testing/selftests/net/quic clean
+	$(MAKE) -C tools/net/quic clean
+	$(MAKE) -C tools/lib/quic clean
 	$(MAKE) -C tools/testing/vm/tests clean KDIR=$(KDIR)
 	$(MAKE) -C $(KMOD) clean KDIR=$(KDIR)
 	rm -rf .build

@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * quic-client: fetch files over in-kernel QUIC with HTTP/0.9
+ * ("hq-interop"). All URLs name one server; they share one connection,
+ * each on a bidirectional stream of its own. Every request is sent first,
+ * then the responses are read as they come, whatever their stream, and
+ * saved to OUTPUT/<basename>. Prints the size, time and rate of each
+ * file and of the whole.
+ *
+ * A response is complete when its stream ends with FIN; a stream the
+ * server resets (quic-server does so for a missing file) or a connection
+ * that ends first is a failure, and so is the exit status.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/quic.h>
+
+#define HQ_BUF			(256 * 1024)
+#define HQ_REQUEST_MAX		4000	/* path; quic-server takes 4096 */
+#define HQ_RECV_BATCH		64
+#define HQ_HANDSHAKE_MS		10000
+#define HQ_RETRY_MS		20	/* waiting for stream credit */
+#define HQ_ERR_ABORT		1	/* our CONNECTION_CLOSE on failure */
+
+struct fetch {
+	const char	*url;
+	char		*path;		/* sent as is, as the URL has it */
+	char		*out;		/* OUTPUT/<basename> */
+	int		fd;
+	int64_t		sid;
+	uint64_t	bytes;
+	struct timespec	start;
+	struct timespec	end;
+	bool		created;	/* we made (truncated) @out */
+	bool		sent;
+	bool		done;
+	bool		failed;
+};
+
+static struct {
+	const char	*ca;
+	const char	*output;
+	const char	*alpn;
+	int		insecure;
+	int		verbose;
+} cfg = { .output = ".", .alpn = "hq-interop" };
+
+static struct fetch *fetches;
+static unsigned int nfetch;
+static char *host, *port;
+static int status;	/* exit status */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: quic-client [--ca FILE | --insecure] [--output DIR] [--alpn LIST]\n"
+"                   [-v] URL...\n"
+"Fetch https://HOST:PORT/path URLs of one server over one QUIC connection\n"
+"with HTTP/0.9 (hq-interop), each on its own stream, in parallel.\n"
+"\n"
+"  -C, --ca FILE      trust the PEM CA certificates of FILE (default: the\n"
+"                     system's trust store)\n"
+"  -k, --insecure     do not verify the server's certificate\n"
+"  -o, --output DIR   save each file as DIR/<basename of its path>\n"
+"                     (default .)\n"
+"  -a, --alpn LIST    comma-separated ALPN list (default hq-interop)\n"
+"  -v, --verbose      more detail (twice: libquic's handshake log)\n"
+"  -h, --help         this text\n"
+"\n"
+"Exit status 0 when every file arrived complete, 1 otherwise, 2 for\n"
+"bad usage.\n");
+}
+
+static void err_msg(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void err_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("quic-client: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static double mbits(uint64_t bytes, double secs)
+{
+	return secs > 0 ? bytes * 8 / secs / 1e6 : 0;
+}
+
+/*
+ * https://HOST[:PORT][/path]; HOST may be [v6]. Fills @h and @p (to be
+ * freed) and returns the path, or NULL.
+ */
+static char *parse_url(const char *url, char **h, char **p)
+{
+	const char *s, *end, *path;
+	size_t hlen;
+
+	if (strncasecmp(url, "https://", 8))
+		return NULL;
+	s = url + 8;
+	if (*s == '[') {
+		end = strchr(s, ']');
+		if (!end)
+			return NULL;
+		*h = strndup(s + 1, end - s - 1);
+		end++;
+	} else {
+		hlen = strcspn(s, ":/?#");
+		end = s + hlen;
+		*h = strndup(s, hlen);
+	}
+	if (!*h)
+		return NULL;
+	if (!**h)
+		goto bad;
+	if (*end == ':') {
+		size_t plen = strspn(end + 1, "0123456789");
+
+		if (!plen || plen > 5 || (end[1 + plen] && end[1 + plen] != '/'))
+			goto bad;
+		*p = strndup(end + 1, plen);
+		end += 1 + plen;
+	} else if (!*end || *end == '/') {
+		*p = strdup("443");
+	} else {
+		goto bad;
+	}
+	path = *end ? end : "/";
+	/* The request line must stay one line. */
+	if (strpbrk(path, " \r\n\t")) {
+		free(*p);
+		goto bad;
+	}
+	/* A fragment is the client's business, never sent. */
+	return strndup(path, strcspn(path, "#"));
+bad:
+	free(*h);
+	return NULL;
+}
+
+/* OUTPUT/<basename of the path>, without the query; index.html for "/". */
+static char *out_name(const char *path)
+{
+	char *copy = strndup(path, strcspn(path, "?")), *base, *name;
+
+	if (!copy)
+		return NULL;
+	base = basename(copy);
+	if (!*base || !strcmp(base, "/") || !strcmp(base, ".") ||
+	    !strcmp(base, ".."))
+		base = "index.html";
+	if (asprintf(&name, "%s/%s", cfg.output, base) < 0)
+		name = NULL;
+	free(copy);
+	return name;
+}
+
+static int setup_fetches(char **urls, unsigned int n)
+{
+	unsigned int i, j;
+
+	fetches = calloc(n, sizeof(*fetches));
+	if (!fetches)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct fetch *f = &fetches[i];
+		char *h, *p;
+
+		f->url = urls[i];
+		f->fd = -1;
+		f->sid = 4 * (int64_t)i;	/* client bidi streams, in order */
+		f->path = parse_url(urls[i], &h, &p);
+		if (!f->path) {
+			err_msg("%s: not an https://HOST:PORT/path URL",
+				urls[i]);
+			return -1;
+		}
+		if (strlen(f->path) > HQ_REQUEST_MAX) {
+			err_msg("%s: the path is longer than %d bytes",
+				urls[i], HQ_REQUEST_MAX);
+			return -1;
+		}
+		if (!host) {
+			host = h;
+			port = p;
+		} else {
+			bool same = !strcasecmp(h, host) && !strcmp(p, port);
+
+			free(h);
+			free(p);
+			if (!same) {
+				err_msg("%s: all URLs must name the same server as %s",
+					urls[i], urls[0]);
+				return -1;
+			}
+		}
+		f->out = out_name(f->path);
+		if (!f->out)
+			return -1;
+		for (j = 0; j < i; j++) {
+			if (strcmp(fetches[j].out, f->out))
+				continue;
+			err_msg("%s and %s would both be saved as %s",
+				fetches[j].url, f->url, f->out);
+			return -1;
+		}
+	}
+	nfetch = n;
+	return 0;
+}
+
+/* Why the connection ended, from the peer's CONNECTION_CLOSE. */
+static void explain_close(int fd)
+{
+	struct {
+		struct quic_connection_close c;
+		char phrase[256];
+	} cc;
+	socklen_t len = sizeof(cc) - 1;
+	unsigned int code;
+
+	memset(&cc, 0, sizeof(cc));
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, &len))
+		return;
+	code = cc.c.errcode;
+	if (code >= QUIC_TRANSPORT_ERROR_CRYPTO && code <= 0x1ff) {
+		const char *alert =
+			gnutls_alert_get_name(code -
+						 QUIC_TRANSPORT_ERROR_CRYPTO);
+
+		err_msg("the server closed the connection with TLS alert %u (%s)%s",
+			code - QUIC_TRANSPORT_ERROR_CRYPTO, alert ?: "?",
+			code - QUIC_TRANSPORT_ERROR_CRYPTO ==
+			GNUTLS_A_NO_APPLICATION_PROTOCOL ?
+			": it speaks none of the ALPN protocols offered" : "");
+		return;
+	}
+	if (code)
+		err_msg("the connection was closed with error %#x%s%s", code,
+			cc.c.phrase[0] ? ": " : "", (char *)cc.c.phrase);
+}
+
+static int connect_server(void)
+{
+	struct addrinfo hints = {
+		.ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_NUMERICSERV,
+	}, *res, *ai;
+	int fd = -1, ret, err = 0;
+
+	ret = getaddrinfo(host, port, &hints, &res);
+	if (ret) {
+		err_msg("%s: %s", host, ret == EAI_SYSTEM ? strerror(errno) :
+			gai_strerror(ret));
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC,
+			    IPPROTO_QUIC);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		err_msg("connecting to %s port %s: %s%s", host, port,
+			strerror(err),
+			err == EPROTONOSUPPORT || err == EAFNOSUPPORT ?
+			" (is the quic module loaded?)" : "");
+	}
+	return fd;
+}
+
+static int handshake(int fd)
+{
+	struct quic_handshake_opts o = {
+		.hostname = host,
+		.alpns = cfg.alpn,
+		.ca_file = cfg.ca,
+		.insecure = cfg.insecure,
+		.timeout_ms = HQ_HANDSHAKE_MS,
+	};
+	struct quic_event_option ev = { QUIC_EVENT_STREAM_UPDATE, 1 };
+	char alpn[256] = "";
+	socklen_t len = sizeof(alpn) - 1;
+	int ret;
+
+	ret = quic_client_handshake_opts(fd, &o);
+	if (ret) {
+		/* libquic said what TLS found; add where and how it ended. */
+		err_msg("handshake with %s port %s failed: %s", host, port,
+			strerror(-ret));
+		explain_close(fd);
+		return -1;
+	}
+	getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_ALPN, alpn, &len);
+	if (cfg.verbose)
+		fprintf(stderr, "quic-client: connected to %s port %s, ALPN %s\n",
+			host, port, alpn);
+	/* Resets reach us as stream update events (after the handshake:
+	 * the handshake reads the socket itself and wants no events).
+	 */
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev))) {
+		err_msg("enabling stream events: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static struct fetch *fetch_of(int64_t sid)
+{
+	if (sid < 0 || (sid & 3) || (uint64_t)sid / 4 >= nfetch)
+		return NULL;
+	return &fetches[sid / 4];
+}
+
+static void fetch_fail(struct fetch *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	/* Nothing half-written stays behind looking like the file. */
+	if (f->created)
+		unlink(f->out);
+	f->created = false;
+	f->failed = true;
+	status = 1;
+}
+
+/*
+ * Send the requests not sent yet, in stream order. Returns the number
+ * still waiting (for the server's stream credit), or -1 on an error.
+ */
+static int send_requests(int fd)
+{
+	unsigned int i, waiting = 0;
+	char line[HQ_REQUEST_MAX + 8];
+
+	for (i = 0; i < nfetch; i++) {
+		struct fetch *f = &fetches[i];
+		ssize_t n;
+		int len;
+
+		if (f->sent || f->failed)
+			continue;
+		if (waiting) {
+			waiting++;
+			continue;
+		}
+		/* setup_fetches() made sure that the line fits. */
+		len = snprintf(line, sizeof(line), "GET %s\r\n", f->path);
+		if (f->fd < 0) {
+			f->fd = open(f->out, O_WRONLY | O_CREAT | O_TRUNC |
+				     O_CLOEXEC, 0644);
+			if (f->fd < 0) {
+				err_msg("%s: %s", f->out, strerror(errno));
+				return -1;
+			}
+			f->created = true;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &f->start);
+		n = quic_sendmsg(fd, line, len, f->sid,
+				 MSG_STREAM_NEW | MSG_STREAM_FIN |
+				 MSG_STREAM_DONTWAIT | MSG_DONTWAIT);
+		if (n == len) {
+			f->sent = true;
+			continue;
+		}
+		if (n < 0 && errno == EAGAIN) {
+			/* Out of streams (MAX_STREAMS) or buffer: later. */
+			waiting++;
+			continue;
+		}
+		err_msg("sending the request for %s: %s", f->url,
+			n < 0 ? strerror(errno) : "short write");
+		return -1;
+	}
+	return waiting;
+}
+
+static int write_all(struct fetch *f, const unsigned char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		w = write(f->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			err_msg("writing %s: %s", f->out, strerror(errno));
+			return -1;
+		}
+		p += w;
+		n -= w;
+	}
+	return 0;
+}
+
+static void fetch_done(struct fetch *f)
+{
+	double secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &f->end);
+	f->done = true;
+	if (close(f->fd)) {
+		f->fd = -1;
+		err_msg("writing %s: %s", f->out, strerror(errno));
+		fetch_fail(f);
+		return;
+	}
+	f->fd = -1;
+	secs = elapsed(&f->start, &f->end);
+	printf("%s: %llu bytes in %.3f s, %.2f Mbit/s\n", f->out,
+	       (unsigned long long)f->bytes, secs, mbits(f->bytes, secs));
+}
+
+static const char *reset_reason(uint32_t code)
+{
+	switch (code) {
+	case 400:
+		return " (bad request)";
+	case 404:
+		return " (not found)";
+	case 500:
+		return " (server error)";
+	default:
+		return "";
+	}
+}
+
+static void on_event(const unsigned char *buf, ssize_t n)
+{
+	struct quic_stream_update u;
+	struct fetch *f;
+
+	if (n < 1 + (ssize_t)sizeof(u) || buf[0] != QUIC_EVENT_STREAM_UPDATE)
+		return;
+	memcpy(&u, buf + 1, sizeof(u));
+	if (u.state != QUIC_STREAM_RECV_STATE_RESET_RECVD)
+		return;
+	f = fetch_of(u.id);
+	if (!f || f->done || f->failed)
+		return;
+	err_msg("%s: the server reset the stream with error %u%s", f->url,
+		u.errcode, reset_reason(u.errcode));
+	fetch_fail(f);
+}
+
+/*
+ * Read what the socket has. Returns 1 to go on, 0 when the connection
+ * ended, -1 on an error (printed).
+ */
+static int read_responses(int fd, unsigned char *buf)
+{
+	int i;
+
+	for (i = 0; i < HQ_RECV_BATCH; i++) {
+		uint32_t flags = MSG_DONTWAIT;	/* in: recv flags; out: msg */
+		struct fetch *f;
+		int64_t sid;
+		ssize_t n;
+
+		n = quic_recvmsg(fd, buf, HQ_BUF, &sid, &flags);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 1;
+			err_msg("connection to %s port %s: %s", host, port,
+				strerror(errno));
+			explain_close(fd);
+			return -1;
+		}
+		if (flags & MSG_NOTIFICATION) {
+			on_event(buf, n);
+			continue;
+		}
+		if (!n && !(flags & MSG_STREAM_FIN))
+			return 0;
+		f = fetch_of(sid);
+		if (!f || !f->sent) {
+			if (cfg.verbose)
+				err_msg("ignoring data on stream %lld",
+					(long long)sid);
+			continue;
+		}
+		if (f->done || f->failed)
+			continue;
+		if (write_all(f, buf, n))
+			return -1;
+		f->bytes += n;
+		if (flags & MSG_STREAM_FIN)
+			fetch_done(f);
+	}
+	return 1;
+}
+
+static unsigned int outstanding(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nfetch; i++)
+		n += !fetches[i].done && !fetches[i].failed;
+	return n;
+}
+
+static int transfer(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	unsigned char *buf = malloc(HQ_BUF);
+	int waiting = 0, ret = 0;
+
+	if (!buf) {
+		err_msg("out of memory");
+		return -1;
+	}
+	while (outstanding()) {
+		waiting = send_requests(fd);
+		if (waiting < 0) {
+			ret = -1;
+			break;
+		}
+		if (poll(&pfd, 1, waiting ? HQ_RETRY_MS : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			err_msg("poll: %s", strerror(errno));
+			ret = -1;
+			break;
+		}
+		if (!pfd.revents)
+			continue;
+		ret = read_responses(fd, buf);
+		if (ret < 0)
+			break;
+		if (!ret) {
+			if (outstanding()) {
+				err_msg("connection closed, %u of %u responses incomplete",
+					outstanding(), nfetch);
+				explain_close(fd);
+				ret = -1;
+			}
+			break;
+		}
+		ret = 0;
+	}
+	free(buf);
+	return ret;
+}
+
+static void report(void)
+{
+	struct timespec first = { 0 }, last = { 0 };
+	unsigned int i, ok = 0;
+	uint64_t bytes = 0;
+	double secs;
+
+	for (i = 0; i < nfetch; i++) {
+		struct fetch *f = &fetches[i];
+
+		if (!f->done || f->failed)
+			continue;
+		if (!ok || elapsed(&f->start, &first) > 0)
+			first = f->start;
+		if (!ok || elapsed(&last, &f->end) > 0)
+			last = f->end;
+		bytes += f->bytes;
+		ok++;
+	}
+	secs = ok ? elapsed(&first, &last) : 0;
+	printf("total: %u of %u files, %llu bytes in %.3f s, %.2f Mbit/s\n",
+	       ok, nfetch, (unsigned long long)bytes, secs, mbits(bytes, secs));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ca",		required_argument, NULL, 'C' },
+		{ "insecure",	no_argument,	   NULL, 'k' },
+		{ "output",	required_argument, NULL, 'o' },
+		{ "alpn",	required_argument, NULL, 'a' },
+		{ "verbose",	no_argument,	   NULL, 'v' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{}
+	};
+	unsigned int i;
+	struct stat sb;
+	int c, fd;
+
+	while ((c = getopt_long(argc, argv, "C:ko:a:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			cfg.ca = optarg;
+			break;
+		case 'k':
+			cfg.insecure = 1;
+			break;
+		case 'o':
+			cfg.output = optarg;
+			break;
+		case 'a':
+			cfg.alpn = optarg;
+			break;
+		case 'v':
+			cfg.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind == argc) {
+		err_msg("no URL given");
+		usage(stderr);
+		return 2;
+	}
+	if (cfg.ca && cfg.insecure) {
+		err_msg("--ca and --insecure exclude each other");
+		return 2;
+	}
+	if (!*cfg.alpn || strlen(cfg.alpn) > 255) {
+		err_msg("--alpn: want a list of 1 to 255 characters");
+		return 2;
+	}
+	if (cfg.ca && access(cfg.ca, R_OK)) {
+		err_msg("--ca %s: %s", cfg.ca, strerror(errno));
+		return 1;
+	}
+	if (stat(cfg.output, &sb) || access(cfg.output, W_OK)) {
+		err_msg("--output %s: %s", cfg.output, strerror(errno));
+		return 1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		err_msg("--output %s: %s", cfg.output, strerror(ENOTDIR));
+		return 1;
+	}
+	if (setup_fetches(argv + optind, argc - optind))
+		return 2;
+	/* Each file's line as it completes, also into a pipe or a log. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	quic_set_log_level(cfg.verbose > 1 ? LOG_DEBUG : LOG_ERR);
+
+	fd = connect_server();
+	if (fd < 0)
+		return 1;
+	if (handshake(fd)) {
+		close(fd);
+		return 1;
+	}
+	if (transfer(fd)) {
+		struct {
+			struct quic_connection_close c;
+			char phrase[16];
+		} cc = { .c.errcode = HQ_ERR_ABORT };
+
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		/* Not a clean end: tell the server so (application error),
+		 * and do not wait for the data in flight.
+		 */
+		strcpy((char *)cc.c.phrase, "aborted");
+		setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc,
+			   offsetof(struct quic_connection_close, phrase) +
+			   sizeof("aborted"));
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		status = 1;
+	}
+	report();
+	for (i = 0; i < nfetch; i++)
+		if (!fetches[i].done && !fetches[i].failed)
+			fetch_fail(&fetches[i]);
+	/* A clean close: CONNECTION_CLOSE with NO_ERROR once drained. */
+	close(fd);
+	return status;
+}
