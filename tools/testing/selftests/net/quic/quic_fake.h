@@ -29,6 +29,8 @@
 #define FAKE_SECRET_LEN 32	/* SHA-256: TLS_AES_128_GCM_SHA256 */
 
 static char fake_err[256];
+/* How long fake_handshake() waits for each step of the peer. */
+static int fake_wait_ms = 5000;
 
 #define FAKE_FAIL(...)							\
 	do {								\
@@ -160,12 +162,12 @@ static int fake_handshake(int cli, int lsn, int *srv)
 	if (fake_msg_out(cli, &m, FAKE_CH) ||
 	    fake_send_hs(cli, QUIC_CRYPTO_INITIAL, &m, sizeof(m)))
 		return fake_err[0] ? -1 : fake_fail_errno("client hello");
-	if (poll(&pfd, 1, 5000) != 1)
-		FAKE_FAIL("listener: no connection within 5 s");
+	if (poll(&pfd, 1, fake_wait_ms) != 1)
+		FAKE_FAIL("listener: no connection within %d ms", fake_wait_ms);
 	*srv = accept(lsn, NULL, NULL);
 	if (*srv < 0)
 		FAKE_FAIL("accept: %s", strerror(errno));
-	fake_timeouts(*srv, 5000);
+	fake_timeouts(*srv, fake_wait_ms);
 	if (fake_recv_hs(*srv, QUIC_CRYPTO_INITIAL, &m, sizeof(m)) ||
 	    fake_msg_in(*srv, &m, FAKE_CH))
 		return -1;

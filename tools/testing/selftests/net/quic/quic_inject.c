@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "quic_fake.h"
+#include "quic_xfer.h"
 
 #define CID_LEN		8	/* the kernel issues 8-byte IDs */
 #define PN_LEN		4	/* injected packets send 4-byte numbers */
@@ -359,13 +359,6 @@ static uint64_t rnd(uint64_t *s)
 	return *s;
 }
 
-static uint64_t sum_bytes(const uint8_t *p, size_t n, uint64_t h)
-{
-	while (n--)
-		h = (h ^ *p++) * 1099511628211ULL;
-	return h;
-}
-
 FIXTURE(inject)
 {
 	int lsn, cli, srv, raw, sniff;
@@ -665,53 +658,6 @@ static void expect_close(struct __test_metadata *_metadata,
 #define EXPECT_CLOSE_STREAM(code)					\
 	expect_close(_metadata, self, code, F_STREAM, 7)
 
-/* Send @size bytes on @sid from @from (a child) to @to, compare sums. */
-static void transfer(struct __test_metadata *_metadata, int from, int to,
-		     int64_t sid, size_t size)
-{
-	uint8_t *data = malloc(size), buf[65536];
-	uint64_t want, got = 1469598103934665603ULL, seed = size | 1;
-	size_t i, off, total = 0;
-	uint32_t flags = 0;
-	int64_t rsid;
-	int status;
-	ssize_t n;
-	pid_t pid;
-
-	ASSERT_NE(NULL, data);
-	for (i = 0; i < size; i++)
-		data[i] = (uint8_t)rnd(&seed);
-	want = sum_bytes(data, size, 1469598103934665603ULL);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		for (off = 0; off < size; off += n) {
-			size_t chunk = size - off > 16384 ? 16384 : size - off;
-
-			n = fake_send_stream(from, sid, (off ? 0 : MSG_STREAM_NEW) |
-					     (off + chunk == size ? MSG_STREAM_FIN : 0),
-					     data + off, chunk);
-			if (n <= 0)
-				_exit(1);
-		}
-		_exit(0);
-	}
-	while (!(flags & MSG_STREAM_FIN)) {
-		n = fake_recv_stream(to, buf, sizeof(buf), &rsid, &flags);
-		if (n < 0 || rsid != sid || (!n && !(flags & MSG_STREAM_FIN)))
-			break;
-		got = sum_bytes(buf, n, got);
-		total += n;
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	free(data);
-	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
-	ASSERT_EQ(size, total) TH_LOG("stream %lld: %zu of %zu bytes (%s)",
-				      (long long)sid, total, size,
-				      n < 0 ? strerror(errno) : "wrong stream");
-	EXPECT_EQ(want, got);
-}
-
 /*
  * Nothing happened to the connection: neither end has an error or stray
  * data, and stream data still moves both ways intact.
@@ -730,8 +676,8 @@ static void expect_alive(struct __test_metadata *_metadata,
 	EXPECT_EQ(EAGAIN, errno) TH_LOG("server: %s", strerror(errno));
 	fake_timeouts(self->cli, 5000);
 	fake_timeouts(self->srv, 5000);
-	transfer(_metadata, self->cli, self->srv, 0, 100000);
-	transfer(_metadata, self->srv, self->cli, 1, 100000);
+	transfer(_metadata, self->cli, self->srv, 100000, 0);
+	transfer(_metadata, self->srv, self->cli, 100000, 1);
 }
 
 /*
