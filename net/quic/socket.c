@@ -113,19 +113,19 @@ static int quic_addr_from_user(struct sock *sk, const struct sockaddr *uaddr,
 			       int len, union quic_addr *a)
 {
 	memset(a, 0, sizeof(*a));
+	/* The family first: the length it needs depends on it. */
+	if (len >= (int)offsetofend(struct sockaddr, sa_family) &&
+	    uaddr->sa_family != sk->sk_family)
+		return -EAFNOSUPPORT;
 	if (sk->sk_family == AF_INET) {
 		if (len < (int)sizeof(struct sockaddr_in))
 			return -EINVAL;
-		if (uaddr->sa_family != AF_INET)
-			return -EAFNOSUPPORT;
 		memcpy(&a->v4, uaddr, sizeof(a->v4));
 		return 0;
 	}
 
 	if (len < SIN6_LEN_RFC2133)
 		return -EINVAL;
-	if (uaddr->sa_family != AF_INET6)
-		return -EAFNOSUPPORT;
 	memcpy(&a->v6, uaddr, min_t(int, len, sizeof(a->v6)));
 	if (ipv6_addr_v4mapped(&a->v6.sin6_addr) && sk->sk_ipv6only)
 		return -EINVAL;
@@ -225,7 +225,7 @@ static int quic_autobind(struct sock *sk)
 	union quic_addr a = {};
 
 	a.sa.sa_family = sk->sk_family;
-	us = quic_udp_sock_get(sock_net(sk), &a, false,
+	us = quic_udp_sock_get(sock_net(sk), &a, sk->sk_reuse != SK_NO_REUSE,
 			       sk->sk_family == AF_INET6 && sk->sk_ipv6only,
 			       sk->sk_bound_dev_if);
 	if (IS_ERR(us))
@@ -446,6 +446,34 @@ void quic_proto_init_v6(void)
 	quic_proto_set_ipv6_pinfo(&quicv6_prot, offsetof(struct quic6_sock, inet6));
 }
 
+/* getpeername() answers from connect() on: a QUIC client knows its peer
+ * while the handshake runs (inet_getname() would say ENOTCONN, as for a
+ * TCP SYN_SENT socket).
+ */
+static int quic_inet_getname(struct socket *sock, struct sockaddr *uaddr,
+			     int peer)
+{
+	struct sock *sk = sock->sk;
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	union quic_addr a;
+	int len;
+
+	if (!peer)
+		return sk->sk_family == AF_INET6 ?
+		       inet6_getname(sock, uaddr, peer) :
+		       inet_getname(sock, uaddr, peer);
+	lock_sock(sk);
+	if (!c->initialised || sk->sk_state == QUIC_SS_CLOSED) {
+		release_sock(sk);
+		return -ENOTCONN;
+	}
+	a = c->path.remote;
+	release_sock(sk);
+	len = a.sa.sa_family == AF_INET6 ? sizeof(a.v6) : sizeof(a.v4);
+	memcpy(uaddr, &a, len);
+	return len;
+}
+
 const struct proto_ops quic_inet_ops = {
 	.family		= PF_INET,
 	.owner		= THIS_MODULE,
@@ -454,7 +482,7 @@ const struct proto_ops quic_inet_ops = {
 	.connect	= quic_inet_connect,
 	.socketpair	= sock_no_socketpair,
 	.accept		= quic_inet_accept,
-	.getname	= inet_getname,
+	.getname	= quic_inet_getname,
 	.poll		= quic_inet_poll,
 	.ioctl		= inet_ioctl,
 	.gettstamp	= sock_gettstamp,
@@ -475,7 +503,7 @@ const struct proto_ops quic_inet6_ops = {
 	.connect	= quic_inet_connect,
 	.socketpair	= sock_no_socketpair,
 	.accept		= quic_inet_accept,
-	.getname	= inet6_getname,
+	.getname	= quic_inet_getname,
 	.poll		= quic_inet_poll,
 	.ioctl		= inet6_ioctl,
 	.gettstamp	= sock_gettstamp,
