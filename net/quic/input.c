@@ -644,6 +644,10 @@ void quic_udp_rcv(struct net *net, struct quic_udp_sock *us,
 	if (!pskb_may_pull(skb, sizeof(struct udphdr)))
 		goto drop;
 	__skb_pull(skb, sizeof(struct udphdr));
+	/* The input route is held by RCU only; packets may wait for accept()
+	 * or their keys well beyond that, and QUIC never needs it.
+	 */
+	skb_dst_drop(skb);
 	/* Packets are opened in place: the data must be ours and linear. */
 	if (skb_linearize_cow(skb))
 		goto drop;
