@@ -26,8 +26,9 @@
  */
 bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb)
 {
-	struct sock *sk;
+	struct sk_buff_head *q;
 	bool queued = false;
+	struct sock *sk;
 
 	rcu_read_lock();
 	sk = rcu_dereference(us->listener);
@@ -36,12 +37,19 @@ bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb)
 	rcu_read_unlock();
 	if (!sk)
 		return false;
-	if (skb_queue_len(&quic_sk(sk)->conn.accept_skbs) <
-	    READ_ONCE(sk->sk_max_ack_backlog)) {
-		skb_queue_tail(&quic_sk(sk)->conn.accept_skbs, skb);
-		sk->sk_data_ready(sk);
+	q = &quic_sk(sk)->conn.accept_skbs;
+	/* Under the queue lock: quic_unlisten() purges the queue after it
+	 * leaves the listening state, so nothing is queued behind its back.
+	 */
+	spin_lock(&q->lock);
+	if (sk->sk_state == QUIC_SS_LISTENING &&
+	    skb_queue_len(q) < READ_ONCE(sk->sk_max_ack_backlog)) {
+		__skb_queue_tail(q, skb);
 		queued = true;
 	}
+	spin_unlock(&q->lock);
+	if (queued)
+		sk->sk_data_ready(sk);
 	sock_put(sk);
 	return queued;
 }
@@ -58,7 +66,8 @@ static struct sock *quic_child_alloc(struct sock *lsk, bool kern)
 	sock_init_data(NULL, sk);
 	sk->sk_type = lsk->sk_type;
 	sk->sk_protocol = IPPROTO_QUIC;
-	sk->sk_destruct = inet_sock_destruct;
+	/* The listener's: inet6_sock_destruct() for IPv6 on newer kernels. */
+	sk->sk_destruct = lsk->sk_destruct;
 	sk->sk_backlog_rcv = lsk->sk_backlog_rcv;
 	inet_sk(sk)->uc_ttl = -1;
 	if (lsk->sk_family == AF_INET6) {
@@ -139,32 +148,34 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb,
 	return 0;
 }
 
-/* Queued packets of the connection that just got its socket go to it. */
-static void quic_accept_redeliver(struct sock *lsk)
+/* Queued packets of the connection that just got its socket go to it:
+ * until the server's first packet reaches it, the client sends to its
+ * original Destination Connection ID. One pass, in arrival order.
+ */
+static void quic_accept_redeliver(struct sock *lsk, struct sock *child)
 {
+	const struct quic_cid *odcid = &quic_sk(child)->conn.odcid;
 	struct sk_buff_head *q = &quic_sk(lsk)->conn.accept_skbs;
 	struct quic_packet_hdr hdr;
-	struct sk_buff *skb;
-	struct sock *sk;
+	struct sk_buff *skb, *tmp;
+	struct sk_buff_head mine;
 
-restart:
+	__skb_queue_head_init(&mine);
 	spin_lock_bh(&q->lock);
-	skb_queue_walk(q, skb) {
+	skb_queue_walk_safe(q, skb, tmp) {
 		if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN,
-					     &hdr))
-			continue;
-		sk = quic_cid_lookup(sock_net(lsk), hdr.dcid, hdr.dcid_len);
-		if (!sk)
+					     &hdr) ||
+		    hdr.dcid_len != odcid->len ||
+		    memcmp(hdr.dcid, odcid->data, odcid->len))
 			continue;
 		__skb_unlink(skb, q);
-		spin_unlock_bh(&q->lock);
-		local_bh_disable();
-		quic_deliver(sk, skb);
-		local_bh_enable();
-		sock_put(sk);
-		goto restart;	/* each pass takes one packet out */
+		__skb_queue_tail(&mine, skb);
 	}
 	spin_unlock_bh(&q->lock);
+	local_bh_disable();
+	while ((skb = __skb_dequeue(&mine)))
+		quic_deliver(child, skb);
+	local_bh_enable();
 }
 
 static bool quic_accept_ready(struct sock *sk)
@@ -243,7 +254,7 @@ int quic_accept(struct sock *sk, struct sock **newsk, int flags, bool kern)
 			sk_common_release(child);
 			continue;
 		}
-		quic_accept_redeliver(sk);
+		quic_accept_redeliver(sk, child);
 		*newsk = child;
 		err = 0;
 		break;

@@ -36,13 +36,18 @@ static int quic_init_sock(struct sock *sk)
 
 static void quic_unlisten(struct sock *sk)
 {
+	struct sk_buff_head *q = &quic_sk(sk)->conn.accept_skbs;
 	struct quic_sock *qs = quic_sk(sk);
 
 	if (sk->sk_state != QUIC_SS_LISTENING || !qs->udp)
 		return;
 	if (rcu_access_pointer(qs->udp->listener) == sk)
 		RCU_INIT_POINTER(qs->udp->listener, NULL);
+	/* quic_listener_queue() checks the state under the same lock. */
+	spin_lock_bh(&q->lock);
 	inet_sk_set_state(sk, QUIC_SS_CLOSED);
+	spin_unlock_bh(&q->lock);
+	skb_queue_purge(q);
 }
 
 static void quic_destroy_sock(struct sock *sk)
