@@ -113,8 +113,13 @@ void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 	struct dst_entry *dst;
 	union quic_addr src;
 
+	/* dst_cache wants bottom halves off, and so does a transmit from
+	 * process context that may meet softirq transmits of the socket.
+	 */
+	local_bh_disable();
 	dst = quic_udp_route(sock_net(usk), local, remote, cache, oif, &src);
 	if (IS_ERR(dst)) {
+		local_bh_enable();
 		kfree_skb(skb);
 		return;
 	}
@@ -125,6 +130,7 @@ void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 				    remote->v4.sin_addr.s_addr, 0,
 				    ip4_dst_hoplimit(dst), 0, local->v4.sin_port,
 				    remote->v4.sin_port, false, false);
+		local_bh_enable();
 		return;
 	}
 #if IS_ENABLED(CONFIG_IPV6)
@@ -137,6 +143,7 @@ void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 				     false);
 	}
 #endif
+	local_bh_enable();
 }
 
 static bool quic_addr_equal(const union quic_addr *a, const union quic_addr *b)
