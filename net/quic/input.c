@@ -207,11 +207,18 @@ static int quic_rcv_reset(struct sock *sk, struct quic_frame *f, u64 *errcode)
 		return 0;
 	st->recv_state = QUIC_STREAM_RECV_STATE_RESET_RECVD;
 	st->peer_reset_code = f->reset.error_code;
+	/* Section 3.2: data not read yet is dropped with the stream, and
+	 * counts as read for the connection window (section 4.5), which may
+	 * need a MAX_DATA now: nothing else will be read to send one.
+	 */
 	quic_rbuf_free(&st->recv);
-	/* Unread data counts as read for the connection window. */
-	c->recv_read += final - st->recv_read;
+	quic_sock_purge_stream(sk, st->id);
+	quic_recv_credit(sk, NULL, final - st->recv_read);
 	st->recv_read = final;
 	quic_stream_event(sk, st);
+	/* The event told the application (or nothing would): Reset Read. */
+	st->recv_state = QUIC_STREAM_RECV_STATE_RESET_READ;
+	quic_sock_uncharge(sk, quic_stream_maybe_free(&c->streams, st));
 	return 0;
 }
 

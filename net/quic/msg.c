@@ -23,6 +23,19 @@ void quic_sock_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	sk->sk_data_ready(sk);
 }
 
+/* Drop the data of stream @id waiting to be read (it was reset). */
+void quic_sock_purge_stream(struct sock *sk, s64 id)
+{
+	struct sk_buff *skb, *tmp;
+
+	skb_queue_walk_safe(&sk->sk_receive_queue, skb, tmp) {
+		if (quic_rbuf_cb(skb)->event || quic_rbuf_cb(skb)->stream_id != id)
+			continue;
+		__skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+	}
+}
+
 void quic_sock_uncharge(struct sock *sk, u32 bytes)
 {
 	if (!bytes)
@@ -400,16 +413,22 @@ out:
 	return err;
 }
 
-/* Reading opened the windows: send MAX_STREAM_DATA / MAX_DATA early. */
-static void quic_recv_window_update(struct sock *sk, struct quic_stream *st,
-				    u32 n)
+/**
+ * quic_recv_credit - @n bytes were read, or will never be (a reset)
+ * @sk: the socket
+ * @st: their stream, or NULL for the connection window only
+ * @n: byte count
+ *
+ * RFC 9000 section 4.2: MAX_STREAM_DATA and MAX_DATA go out early, once
+ * half the window is used, so that the peer does not run out.
+ */
+void quic_recv_credit(struct sock *sk, struct quic_stream *st, u64 n)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	u64 window, send_max;
 
 	c->recv_read += n;
 	window = c->params.p.max_data;
-	/* Section 4.2: before the peer runs out; half the window is used. */
 	if (c->recv_max_data - c->recv_read < window / 2) {
 		c->recv_max_data = c->recv_read + window;
 		c->max_data_pending = true;
@@ -488,13 +507,13 @@ static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 			break;
 		if (n < skb->len) {
 			skb_pull(skb, n);
-			quic_recv_window_update(sk, st, n);
+			quic_recv_credit(sk, st, n);
 			break;
 		}
 		fin = quic_rbuf_cb(skb)->fin;
 		__skb_unlink(skb, &sk->sk_receive_queue);
 		kfree_skb(skb);
-		quic_recv_window_update(sk, st, n);
+		quic_recv_credit(sk, st, n);
 		if (fin)
 			break;
 		skb = skb_peek(&sk->sk_receive_queue);

@@ -106,6 +106,8 @@ int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		 int *addr_len);
 void quic_sock_queue_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_sock_uncharge(struct sock *sk, u32 bytes);
+void quic_sock_purge_stream(struct sock *sk, s64 id);
+void quic_recv_credit(struct sock *sk, struct quic_stream *st, u64 n);
 bool quic_sock_writable(const struct sock *sk);
 void quic_stream_write_space(struct sock *sk);
 void quic_stream_event(struct sock *sk, struct quic_stream *st);
