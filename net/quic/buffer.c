@@ -411,7 +411,15 @@ int quic_rbuf_insert(struct quic_rbuf *rb, struct sk_buff *skb, u64 offset,
 	quic_rbuf_cb(skb)->offset = offset;
 	quic_rbuf_cb(skb)->fin = fin;
 	skb_queue_walk(&rb->frags, pos) {
-		if (quic_rbuf_cb(pos)->offset > offset) {
+		u64 start = quic_rbuf_cb(pos)->offset;
+
+		/* A retransmission of what is held already costs nothing. */
+		if (start <= offset && start + pos->len >= end &&
+		    (!fin || quic_rbuf_cb(pos)->fin || start + pos->len > end)) {
+			kfree_skb(skb);
+			return 0;
+		}
+		if (start > offset) {
 			__skb_queue_before(&rb->frags, pos, skb);
 			goto queued;
 		}

@@ -84,6 +84,17 @@ struct quic_stream *quic_stream_lookup(struct sock *sk, s64 id, u64 *errcode)
 				      GFP_ATOMIC, errcode);
 }
 
+/* Receive memory (RFC 9000 section 4 bounds bytes, not what they cost):
+ * above sk_rcvbuf only data the reader can take at once is kept, so that
+ * what fills a gap always gets in; out-of-order data waits in the peer
+ * (the packet is not acknowledged).
+ */
+static bool quic_rmem_full(struct sock *sk, u64 offset, u64 next)
+{
+	return offset > next &&
+	       atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf);
+}
+
 /* A copy of frame data, charged to the socket's receive memory. */
 static struct sk_buff *quic_data_skb(struct sock *sk, const u8 *data, u32 len)
 {
@@ -108,6 +119,8 @@ static int quic_rcv_crypto(struct sock *sk, u8 level, struct quic_frame *f,
 		*errcode = QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED;
 		return -EPROTO;
 	}
+	if (quic_rmem_full(sk, f->crypto.offset, lvl->crypto_recv.next))
+		return -ENOBUFS;
 	skb = quic_data_skb(sk, f->crypto.data, f->crypto.len);
 	if (!skb)
 		return -ENOMEM;
@@ -124,7 +137,7 @@ static int quic_rcv_crypto(struct sock *sk, u8 level, struct quic_frame *f,
 static int quic_rcv_stream(struct sock *sk, struct quic_frame *f, u64 *errcode)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
-	u64 end = f->stream.offset + f->stream.len;
+	u64 end = f->stream.offset + f->stream.len, grow;
 	struct quic_stream *st;
 	struct sk_buff *skb;
 
@@ -149,13 +162,13 @@ static int quic_rcv_stream(struct sock *sk, struct quic_frame *f, u64 *errcode)
 		*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
 		return -EPROTO;
 	}
-	if (end > st->recv.highest) {
-		if (c->recv_data + (end - st->recv.highest) > c->recv_max_data) {
-			*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
-			return -EPROTO;
-		}
-		c->recv_data += end - st->recv.highest;
+	grow = end > st->recv.highest ? end - st->recv.highest : 0;
+	if (c->recv_data + grow > c->recv_max_data) {
+		*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+		return -EPROTO;
 	}
+	if (quic_rmem_full(sk, f->stream.offset, st->recv.next))
+		return -ENOBUFS;
 	skb = quic_data_skb(sk, f->stream.data, f->stream.len);
 	if (!skb)
 		return -ENOMEM;
@@ -163,6 +176,8 @@ static int quic_rcv_stream(struct sock *sk, struct quic_frame *f, u64 *errcode)
 		*errcode = QUIC_TRANSPORT_ERROR_FINAL_SIZE;
 		return -EPROTO;
 	}
+	/* Counted once stored: a frame lost to -ENOMEM comes again. */
+	c->recv_data += grow;
 	if (st->recv.final_known && st->recv_state == QUIC_STREAM_RECV_STATE_RECV)
 		st->recv_state = QUIC_STREAM_RECV_STATE_SIZE_KNOWN;
 	while ((skb = quic_rbuf_pop(&st->recv))) {
@@ -588,11 +603,10 @@ int quic_rcv(struct sock *sk, struct sk_buff *skb)
 	/* In the closing and draining states nothing more is processed. */
 	if (sk->sk_state == QUIC_SS_CLOSING)
 		goto out;
-	/* Received data is bounded by flow control; what the peer makes it
-	 * cost (tiny frames, gaps) by the receive buffer: past it, datagrams
-	 * are dropped unacknowledged until the application reads.
+	/* A hard limit behind quic_rmem_full(): in-order data in tiny frames
+	 * could still cost far more than the bytes flow control allows.
 	 */
-	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf))
 		goto out;
 	while (offset < skb->len) {
 		if (quic_packet_parse_header(skb->data + offset,
