@@ -304,15 +304,10 @@ static struct quic_stream *quic_send_stream(struct sock *sk,
 	st = quic_stream_find(&c->streams, id);
 	if (st)
 		goto found;
+	/* A peer's stream exists once the peer opened it (section 2.1). */
 	if (!quic_stream_id_local(&c->streams, id)) {
-		u64 errcode;
-
-		st = quic_stream_lookup(sk, id, &errcode);
-		if (!st) {
-			*err = -EINVAL;
-			return NULL;
-		}
-		goto found;
+		*err = -EINVAL;
+		return NULL;
 	}
 	for (;;) {
 		quic_stream_limits(c, id, &send_max, &recv_max);
