@@ -315,12 +315,22 @@ static int quic_rcv_new_cid(struct sock *sk, struct quic_frame *f,
 	return 0;
 }
 
-/* RFC 9000 section 19.16: the peer retired one of our IDs; issue another. */
+/* RFC 9000 section 19.16: the peer retired one of our IDs; issue another.
+ * The ID the packet itself was sent to cannot be the one retired.
+ */
 static int quic_rcv_retire_cid(struct sock *sk, struct quic_frame *f,
-			       u64 *errcode)
+			       const struct quic_packet_hdr *hdr, u64 *errcode)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_scid *s;
 
+	list_for_each_entry(s, &c->ids.scids, list) {
+		if (s->seq == f->retire_cid.seq && s->cid.len == hdr->dcid_len &&
+		    !memcmp(s->cid.data, hdr->dcid, hdr->dcid_len)) {
+			*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+			return -EPROTO;
+		}
+	}
 	if (quic_cid_retire_scid(&c->ids, f->retire_cid.seq)) {
 		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
 		return -EPROTO;
@@ -329,9 +339,11 @@ static int quic_rcv_retire_cid(struct sock *sk, struct quic_frame *f,
 	return 0;
 }
 
-/* Act on one frame; returns 0, or -EPROTO with *@errcode to close. */
+/* Act on one frame of the packet @hdr; returns 0, -EPROTO with *@errcode
+ * to close, or another errno to drop the packet unacknowledged.
+ */
 static int quic_rcv_frame(struct sock *sk, u8 level, struct quic_frame *f,
-			  u64 *errcode)
+			  const struct quic_packet_hdr *hdr, u64 *errcode)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	struct quic_streams *ss = &c->streams;
@@ -395,7 +407,7 @@ static int quic_rcv_frame(struct sock *sk, u8 level, struct quic_frame *f,
 	case QUIC_FRAME_NEW_CONNECTION_ID:
 		return quic_rcv_new_cid(sk, f, errcode);
 	case QUIC_FRAME_RETIRE_CONNECTION_ID:
-		return quic_rcv_retire_cid(sk, f, errcode);
+		return quic_rcv_retire_cid(sk, f, hdr, errcode);
 	case QUIC_FRAME_PATH_CHALLENGE:
 		memcpy(c->path_response, f->path.data, QUIC_PATH_DATA_LEN);
 		c->path_response_pending = true;
@@ -543,7 +555,7 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 			goto close;
 		}
 		eliciting |= quic_frame_ack_eliciting(f->type);
-		err = quic_rcv_frame(sk, level, f, &errcode);
+		err = quic_rcv_frame(sk, level, f, hdr, &errcode);
 		if (err == -EPROTO)
 			goto close;
 		/* Out of memory: not acknowledged, so the peer sends the

@@ -104,10 +104,21 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	struct quic_pnspace *space = quic_conn_space(c, level);
 	struct quic_dcid *dcid = quic_cid_first_dcid(&c->ids);
-	struct quic_scid *scid;
+	struct quic_scid *scid = NULL, *s;
 	u64 pn = space->next_pn;
 	u8 *p;
 
+	if (level != QUIC_CRYPTO_APP) {
+		/* The long header's Source Connection ID: one of ours. */
+		list_for_each_entry(s, &c->ids.scids, list) {
+			if (s->seq != QUIC_CID_SEQ_ODCID) {
+				scid = s;
+				break;
+			}
+		}
+		if (!scid)
+			return false;
+	}
 	if (!dcid || room < QUIC_LONG_HDR_MAX + QUIC_TAG_LEN + 32)
 		return false;
 	tx->pkt = kzalloc(sizeof(*tx->pkt), GFP_ATOMIC);
@@ -124,9 +135,6 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 		p += dcid->cid.len;
 		tx->len_field = 0;
 	} else {
-		scid = list_first_entry(&c->ids.scids, struct quic_scid, list);
-		if (scid->seq == QUIC_CID_SEQ_ODCID)
-			scid = list_next_entry(scid, list);
 		*p++ = 0xc0 | (quic_long_type_bits(c->version, level) << 4) |
 		       (tx->pn_len - 1);
 		put_unaligned_be32(c->version, p);
