@@ -148,9 +148,13 @@ static struct timer_list *quic_timer(struct quic_conn *c, int which)
 void quic_timer_start(struct sock *sk, int which, u64 us)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
+	u64 ns = min_t(u64, us, QUIC_TIMER_MAX_US) * NSEC_PER_USEC;
 
+	/* A longer wait (a PTO backed off many times) fires early; the
+	 * handler checks its deadline and waits again.
+	 */
 	sk_reset_timer(sk, quic_timer(c, which),
-		       jiffies + usecs_to_jiffies(us) + (us ? 0 : 1));
+		       jiffies + nsecs_to_jiffies(ns) + (us ? 0 : 1));
 }
 
 void quic_timer_stop(struct sock *sk, int which)

@@ -42,6 +42,8 @@ enum {
 /* RFC 9000 section 14: what we send before knowing the path MTU. */
 #define QUIC_PATH_MTU_MIN		1200
 #define QUIC_PATH_MTU_DEFAULT		1472
+/* The longest a connection timer is armed for at once. */
+#define QUIC_TIMER_MAX_US		(600ULL * USEC_PER_SEC)
 /* Undecryptable packets kept until their keys arrive (RFC 9001 5.7). */
 #define QUIC_PENDING_MAX		16
 /* Initial and Handshake CRYPTO data accepted ahead (RFC 9000 7.5). */
@@ -178,6 +180,7 @@ enum {
  * @ack_timer: delayed ACK
  * @idle_timer: idle timeout (RFC 9000 section 10.1), closing and draining
  * @deferred: QUIC_DEFER_* work for release_cb
+ * @loss_deadline: when @loss_timer is due
  * @idle_timeout: effective idle timeout, us
  * @last_activity: last packet received or first ack-eliciting sent
  * @tx_in_progress: the transmit path is running (no reentry)
@@ -235,6 +238,7 @@ struct quic_conn {
 	struct timer_list	ack_timer;
 	struct timer_list	idle_timer;
 	unsigned long		deferred;
+	ktime_t			loss_deadline;
 	u64			idle_timeout;
 	ktime_t			last_activity;
 	bool			tx_in_progress;

@@ -443,6 +443,7 @@ void quic_recovery_set_timer(struct sock *sk)
 		quic_timer_stop(sk, QUIC_DEFER_LOSS);
 		return;
 	}
+	c->loss_deadline = when;
 	quic_timer_start(sk, QUIC_DEFER_LOSS,
 			 max_t(s64, ktime_us_delta(when, now), 0));
 }
@@ -456,6 +457,12 @@ void quic_recovery_timeout(struct sock *sk)
 	u8 level = QUIC_CRYPTO_INITIAL, i;
 	u32 n = 0;
 
+	/* Woken early: the wait was longer than a timer is armed for. */
+	if (ktime_before(now, c->loss_deadline)) {
+		quic_timer_start(sk, QUIC_DEFER_LOSS,
+				 ktime_us_delta(c->loss_deadline, now));
+		return;
+	}
 	for (i = QUIC_CRYPTO_APP; i < QUIC_CRYPTO_EARLY; i++) {
 		struct quic_pnspace *space = quic_conn_space(c, i);
 
