@@ -19,6 +19,10 @@
 #define QUIC_ACK_ELICITING_THRESHOLD	2
 /* Frames of one sent packet remembered for acknowledgment and loss. */
 #define QUIC_SENT_FRAMES_MAX		16
+/* Packets without an ack-eliciting frame (ACK only) remembered at most:
+ * nothing makes a peer acknowledge them (RFC 9000 section 13.2.1).
+ */
+#define QUIC_SENT_PLAIN_MAX		32
 
 /**
  * struct quic_sent_frame - what a sent frame carried, to act on its fate
@@ -77,6 +81,7 @@ struct quic_sent_pkt {
  * @loss_time: time threshold loss detection deadline, 0 for none
  * @last_eliciting_time: when the last ack-eliciting packet was sent
  * @eliciting_in_flight: ack-eliciting packets in @sent
+ * @plain_sent: other packets in @sent
  * @discarded: keys of this space are gone (RFC 9001 section 4.9)
  */
 struct quic_pnspace {
@@ -95,6 +100,7 @@ struct quic_pnspace {
 	ktime_t			loss_time;
 	ktime_t			last_eliciting_time;
 	u32			eliciting_in_flight;
+	u32			plain_sent;
 	bool			discarded;
 };
 

@@ -41,6 +41,36 @@ u32 quic_recovery_pto_us(struct sock *sk)
 	return rtt->smoothed + max_t(u32, 4 * rtt->var, QUIC_GRANULARITY_US);
 }
 
+static void quic_sent_unlink(struct quic_conn *c, struct quic_pnspace *space,
+			     struct quic_sent_pkt *pkt)
+{
+	list_del(&pkt->list);
+	if (pkt->in_flight)
+		c->path.cong.in_flight -= min_t(u32, pkt->size,
+						c->path.cong.in_flight);
+	if (pkt->ack_eliciting && space->eliciting_in_flight)
+		space->eliciting_in_flight--;
+	else if (!pkt->ack_eliciting && space->plain_sent)
+		space->plain_sent--;
+}
+
+/* Forget the oldest packet that elicits no acknowledgment: a peer that
+ * never acknowledges ACK-only packets must not make the list grow.
+ */
+static void quic_sent_trim_plain(struct quic_conn *c,
+				 struct quic_pnspace *space)
+{
+	struct quic_sent_pkt *pkt;
+
+	list_for_each_entry(pkt, &space->sent, list) {
+		if (!pkt->ack_eliciting) {
+			quic_sent_unlink(c, space, pkt);
+			kfree(pkt);
+			return;
+		}
+	}
+}
+
 void quic_recovery_on_sent(struct sock *sk, struct quic_sent_pkt *pkt)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
@@ -55,18 +85,9 @@ void quic_recovery_on_sent(struct sock *sk, struct quic_sent_pkt *pkt)
 			c->last_activity = pkt->time;
 		space->last_eliciting_time = pkt->time;
 		space->eliciting_in_flight++;
+	} else if (++space->plain_sent > QUIC_SENT_PLAIN_MAX) {
+		quic_sent_trim_plain(c, space);
 	}
-}
-
-static void quic_sent_unlink(struct quic_conn *c, struct quic_pnspace *space,
-			     struct quic_sent_pkt *pkt)
-{
-	list_del(&pkt->list);
-	if (pkt->in_flight)
-		c->path.cong.in_flight -= min_t(u32, pkt->size,
-						c->path.cong.in_flight);
-	if (pkt->ack_eliciting && space->eliciting_in_flight)
-		space->eliciting_in_flight--;
 }
 
 static void quic_frame_acked(struct sock *sk, u8 level,
