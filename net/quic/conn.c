@@ -63,6 +63,10 @@ int quic_conn_init(struct sock *sk, bool is_server)
 		quic_level_init(&c->levels[i]);
 	quic_pnspace_init(&c->path.space);
 	c->path.mtu = QUIC_PATH_MTU_MIN;
+	/* A client chose the address it sends to; a server must validate
+	 * the client's (RFC 9000 section 8.1).
+	 */
+	c->path.validated = !is_server;
 	quic_recovery_init(&c->path, qs->config.initial_smoothed_rtt);
 	quic_cids_init(&c->ids);
 	quic_streams_init(&c->streams, is_server);

@@ -93,6 +93,9 @@ struct quic_cong {
  * @mtu: largest UDP payload we send on it
  * @dst: cached route
  * @pto_count: consecutive PTOs (RFC 9002 section 6.2.1)
+ * @validated: the peer's address is validated (RFC 9000 section 8)
+ * @rx_bytes: bytes received on it before validation
+ * @tx_bytes: bytes sent on it before validation
  */
 struct quic_path {
 	u32			id;
@@ -104,7 +107,22 @@ struct quic_path {
 	u32			mtu;
 	struct dst_cache	dst;
 	u32			pto_count;
+	bool			validated;
+	u64			rx_bytes;
+	u64			tx_bytes;
 };
+
+/* RFC 9000 section 8.1: before validation, at most three times what the
+ * peer sent.
+ */
+#define QUIC_AMPLIFICATION_FACTOR	3
+
+static inline bool quic_path_amp_blocked(const struct quic_path *path,
+					 u32 size)
+{
+	return !path->validated &&
+	       path->tx_bytes + size > QUIC_AMPLIFICATION_FACTOR * path->rx_bytes;
+}
 
 /**
  * struct quic_level - one encryption level (RFC 9001 section 4)

@@ -534,6 +534,11 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	if (quic_pnspace_seen(space, pn))
 		return 0;
 	quic_rcv_first(sk, hdr);
+	/* RFC 9000 section 8.1: a Handshake packet from the client proves
+	 * it got our Initial at its address.
+	 */
+	if (level == QUIC_CRYPTO_HANDSHAKE)
+		c->path.validated = true;
 
 	/* RFC 9000 section 19.19: errors of the packet itself name frame 0. */
 	f->type = 0;
@@ -595,14 +600,7 @@ undecryptable:
 	return 0;
 }
 
-/**
- * quic_rcv - process a datagram for a connection socket
- * @sk: the socket, locked (bh lock, or owned through the backlog)
- * @skb: the datagram, UDP header pulled; consumed
- *
- * Return: 0.
- */
-int quic_rcv(struct sock *sk, struct sk_buff *skb)
+static int __quic_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	struct quic_packet_hdr hdr;
@@ -636,6 +634,25 @@ out:
 	return 0;
 }
 
+/**
+ * quic_rcv - process a datagram for a connection socket
+ * @sk: the socket, locked (bh lock, or owned through the backlog)
+ * @skb: the datagram, UDP header pulled; consumed
+ *
+ * Return: 0.
+ */
+int quic_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_path *path = &quic_sk(sk)->conn.path;
+
+	/* What the peer sent counts toward what we may send before its
+	 * address is validated (RFC 9000 section 8.1).
+	 */
+	if (!path->validated)
+		path->rx_bytes += skb->len;
+	return __quic_rcv(sk, skb);
+}
+
 /* New keys arrived: go through the packets that waited for them. */
 void quic_input_replay(struct sock *sk)
 {
@@ -646,7 +663,7 @@ void quic_input_replay(struct sock *sk)
 	__skb_queue_head_init(&q);
 	skb_queue_splice_init(&c->pending, &q);
 	while ((skb = __skb_dequeue(&q)))
-		quic_rcv(sk, skb);
+		__quic_rcv(sk, skb);	/* counted when the datagram came */
 }
 
 /* Run @skb on @sk now, or through the backlog when user space owns it. */

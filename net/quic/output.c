@@ -632,6 +632,9 @@ void quic_xmit(struct sock *sk)
 				last = i;
 		if (last == ARRAY_SIZE(order))
 			break;
+		/* RFC 9000 section 8.1: the anti-amplification limit. */
+		if (quic_path_amp_blocked(&c->path, mtu))
+			break;
 		skb = alloc_skb(QUIC_XMIT_HEADROOM + mtu, GFP_ATOMIC);
 		if (!skb)
 			break;
@@ -661,6 +664,8 @@ void quic_xmit(struct sock *sk)
 			kfree_skb(skb);
 			break;
 		}
+		if (!c->path.validated)
+			c->path.tx_bytes += skb->len;
 		quic_path_xmit(sk, skb);
 		if (c->close_pending) {
 			c->close_pending = false;

@@ -447,7 +447,12 @@ void quic_recovery_set_timer(struct sock *sk)
 	ktime_t when = 0, now = ktime_get();
 	u8 level, i;
 
-	if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED) {
+	/* RFC 9002 section 6.2.2.1: a server blocked by the
+	 * anti-amplification limit arms no timer; the next datagram from
+	 * the client unblocks it.
+	 */
+	if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED ||
+	    quic_path_amp_blocked(&c->path, QUIC_PATH_MTU_MIN)) {
 		quic_timer_stop(sk, QUIC_DEFER_LOSS);
 		return;
 	}
