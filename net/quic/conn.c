@@ -62,6 +62,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	for (i = 0; i < QUIC_CRYPTO_EARLY; i++)
 		quic_level_init(&c->levels[i]);
 	quic_pnspace_init(&c->path.space);
+	quic_ku_init(sk);
 	c->path.mtu = QUIC_PATH_MTU_MIN;
 	/* A client chose the address it sends to; a server must validate
 	 * the client's (RFC 9000 section 8.1).
@@ -127,6 +128,7 @@ void quic_conn_destroy(struct sock *sk)
 		quic_sbuf_free(&lvl->crypto_send);
 		quic_rbuf_free(&lvl->crypto_recv);
 	}
+	quic_ku_free(sk);
 	quic_space_free(&c->path.space);
 	quic_sock_uncharge(sk, quic_streams_free(&c->streams));
 	skb_queue_purge(&c->pending);
@@ -388,6 +390,10 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 	if (!s->send)
 		quic_input_replay(sk);
 	if (s->level == QUIC_CRYPTO_APP && lvl->send_ready && lvl->recv_ready) {
+		/* RFC 9001 section 6.3: the next phase's keys, ahead. */
+		err = quic_ku_prepare(sk);
+		if (err)
+			return err;
 		quic_conn_established(sk);
 		if (c->is_server)
 			quic_conn_confirm(sk);

@@ -16,6 +16,7 @@
 #include "buffer.h"
 #include "cid.h"
 #include "crypto.h"
+#include "keyupdate.h"
 #include "pnspace.h"
 #include "reset.h"
 #include "stream.h"
@@ -156,6 +157,7 @@ enum {
  * @is_server: our role
  * @version: the QUIC version in use
  * @levels: Initial, Handshake and 1-RTT (indexed by &enum quic_crypto_level)
+ * @ku: 1-RTT key update state
  * @path: path 0
  * @ids: connection IDs
  * @reset: the peer's stateless reset token we watch for
@@ -212,6 +214,7 @@ struct quic_conn {
 	bool			is_server;
 	u32			version;
 	struct quic_level	levels[QUIC_CRYPTO_EARLY];
+	struct quic_key_update	ku;
 	struct quic_path	path;
 	struct quic_cids	ids;
 	struct quic_reset_node	reset;

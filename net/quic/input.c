@@ -492,7 +492,9 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	u8 tail[QUIC_STATELESS_RESET_TOKEN_LEN];
+	enum quic_ku_which which = QUIC_KU_CUR;
 	struct quic_frame *f = c->rx_frame;
+	struct quic_crypto_key *key;
 	bool eliciting = false, reserved;
 	u32 pn_len, hdr_len, i, plen;
 	struct quic_pnspace *space;
@@ -528,9 +530,25 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	pn = quic_pn_decode(space->recv_count ? quic_pnspace_largest(space) :
 			    U64_MAX, pn, pn_len);
 	hdr_len = hdr->pn_offset + pn_len;
+	key = &lvl->recv_key;
+	if (level == QUIC_CRYPTO_APP) {
+		/* RFC 9001 section 6: the Key Phase bit picks the keys. */
+		key = quic_ku_recv_key(sk, !!(pkt[0] & 0x04), pn, &which);
+		if (!key)
+			goto undecryptable;
+	}
 	/* RFC 9001 section 5.5: what does not authenticate is dropped. */
-	if (quic_crypto_open(&lvl->recv_key, pkt, hdr_len, hdr->len, 0, pn))
+	if (quic_crypto_open(key, pkt, hdr_len, hdr->len, 0, pn)) {
+		/* Section 6.6: and too many of them end the connection. */
+		if (level == QUIC_CRYPTO_APP && quic_ku_auth_failed(sk)) {
+			errcode = QUIC_TRANSPORT_ERROR_AEAD_LIMIT_REACHED;
+			f->type = 0;
+			goto close;
+		}
 		goto undecryptable;
+	}
+	if (level == QUIC_CRYPTO_APP)
+		quic_ku_opened(sk, which, pn);
 	if (quic_pnspace_seen(space, pn))
 		return 0;
 	quic_rcv_first(sk, hdr);

@@ -121,6 +121,12 @@ void quic_event_connection_id(struct sock *sk, u64 active, u64 prior_to)
 	quic_event_queue(sk, QUIC_EVENT_CONNECTION_ID, &info, sizeof(info));
 }
 
+/* QUIC_EVENT_KEY_UPDATE: both directions use the keys of @phase. */
+void quic_event_key_update(struct sock *sk, u8 phase)
+{
+	quic_event_queue(sk, QUIC_EVENT_KEY_UPDATE, &phase, sizeof(phase));
+}
+
 /* QUIC_EVENT_CONNECTION_CLOSE: the peer closed the connection. */
 void quic_event_connection_close(struct sock *sk)
 {

@@ -129,8 +129,8 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 	tx->start = skb_tail_pointer(skb);
 	p = tx->start;
 	if (level == QUIC_CRYPTO_APP) {
-		/* RFC 9000 section 17.3.1, key phase 0 until key updates. */
-		*p++ = 0x40 | (tx->pn_len - 1);
+		/* RFC 9000 section 17.3.1, RFC 9001 section 6: Key Phase. */
+		*p++ = 0x40 | (c->ku.send_phase << 2) | (tx->pn_len - 1);
 		memcpy(p, dcid->cid.data, dcid->cid.len);
 		p += dcid->cid.len;
 		tx->len_field = 0;
@@ -207,6 +207,8 @@ static u32 quic_tx_finish(struct sock *sk, struct sk_buff *skb,
 	quic_conn_space(c, tx->level)->next_pn++;
 	quic_recovery_on_sent(sk, tx->pkt);
 	tx->pkt = NULL;
+	if (tx->level == QUIC_CRYPTO_APP)
+		quic_ku_sent(sk);
 	/* RFC 9001 section 4.9.1: the client's first Handshake packet. */
 	if (!c->is_server && tx->level == QUIC_CRYPTO_HANDSHAKE &&
 	    !c->levels[QUIC_CRYPTO_INITIAL].space.discarded)

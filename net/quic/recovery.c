@@ -389,6 +389,8 @@ int quic_recovery_on_ack(struct sock *sk, u8 level,
 					ack_delay);
 		}
 	}
+	if (level == QUIC_CRYPTO_APP)
+		quic_ku_acked(sk, ack->largest);
 	quic_detect_lost(sk, level, now);
 	/* RFC 9002 section 6.2.1: reset, except a client before confirmation. */
 	if (c->is_server || c->handshake_confirmed || level != QUIC_CRYPTO_INITIAL)

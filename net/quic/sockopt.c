@@ -658,6 +658,22 @@ static int quic_sockopt_dir(int optname, u8 dir)
 	return 0;
 }
 
+/* QUIC_SOCKOPT_KEY_UPDATE: start a key update; the option has no value. */
+static int quic_sockopt_set_key_update(struct sock *sk, unsigned int optlen)
+{
+	int err;
+
+	if (optlen)
+		return -EINVAL;
+	err = quic_ku_initiate(sk);
+	if (err)
+		return err;
+	/* Process context: the next keys now rather than from the work. */
+	quic_ku_prepare(sk);
+	quic_xmit(sk);
+	return 0;
+}
+
 int quic_setsockopt(struct sock *sk, int level, int optname,
 		    sockptr_t optval, unsigned int optlen)
 {
@@ -702,6 +718,9 @@ int quic_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case QUIC_SOCKOPT_CONNECTION_ID:
 		err = quic_sockopt_set_cid(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_KEY_UPDATE:
+		err = quic_sockopt_set_key_update(sk, optlen);
 		break;
 	default:
 		err = -EOPNOTSUPP;
