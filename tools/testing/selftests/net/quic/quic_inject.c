@@ -159,11 +159,12 @@ static int aead_seal(const struct pkey *k, uint64_t pn, const uint8_t *aad,
 
 /*
  * Build a protected 1-RTT packet into @out (RFC 9000 section 17.3.1):
- * first byte 0b01RRK011 with @reserved as the R bits (0 when valid), key
- * phase 0, a 4-byte packet number. Returns its length or -1.
+ * first byte 0b01RRK011 with @bits as the R bits (0 when valid) and the
+ * K bit (key phase, 0x04), a 4-byte packet number. Returns its length or
+ * -1.
  */
 static ssize_t seal_1rtt(const struct pkey *k, const uint8_t *dcid,
-			 uint64_t pn, uint8_t reserved, const uint8_t *payload,
+			 uint64_t pn, uint8_t bits, const uint8_t *payload,
 			 size_t len, uint8_t *out)
 {
 	uint8_t mask[SAMPLE_LEN];
@@ -171,7 +172,7 @@ static ssize_t seal_1rtt(const struct pkey *k, const uint8_t *dcid,
 
 	if (HDR_LEN + len + TAG_LEN > MAX_PKT)
 		return -1;
-	out[0] = 0x40 | (reserved & 0x18) | (PN_LEN - 1);
+	out[0] = 0x40 | (bits & 0x1c) | (PN_LEN - 1);
 	memcpy(out + 1, dcid, CID_LEN);
 	for (i = 0; i < PN_LEN; i++)
 		out[PN_OFF + i] = (uint8_t)(pn >> (8 * (PN_LEN - 1 - i)));
@@ -366,6 +367,7 @@ FIXTURE(inject)
 	struct sockaddr_in caddr;	/* the client, as the server sees it */
 	uint8_t dcid[CID_LEN];		/* a connection ID of the server */
 	struct pkey ckey;		/* client's 1-RTT send keys */
+	uint8_t kp;			/* Key Phase bit of valid packets */
 	int64_t cli_pn;			/* largest 1-RTT PN the client sent */
 	uint64_t pn;			/* next injected packet number */
 	struct quic_transport_param sp;	/* the server's own parameters */
@@ -699,7 +701,7 @@ static void inject_valid(struct __test_metadata *_metadata,
 	sniff(self, 2 * ACK_DELAY_MS, 0);
 	ASSERT_LE(0, self->cli_pn);
 	pn = self->cli_pn + 1;
-	ASSERT_EQ(0, inject_pn(self, pn, 0, b->d, b->n));
+	ASSERT_EQ(0, inject_pn(self, pn, self->kp, b->d, b->n));
 	usleep(ACK_DELAY_MS * 1000 / 2);
 	/* Client uni stream 10: nobody reads it; its data is lost. */
 	ASSERT_EQ(1, fake_send_stream(self->cli, 10, MSG_STREAM_NEW |
@@ -746,6 +748,53 @@ TEST_F(inject, valid_stream)
 	EXPECT_EQ(6, sid);
 	EXPECT_STREQ(msg, buf);
 	EXPECT_NE(0U, flags & MSG_STREAM_FIN);
+	usleep(ACK_DELAY_MS * 1000);
+	expect_alive(_metadata, self);
+}
+
+/*
+ * RFC 9001 section 6: a packet of Key Phase 1 protected with the client's
+ * next keys (secret advanced with "quic ku", section 6.1, header
+ * protection key unchanged, section 6.6) is the client's key update. The
+ * server accepts it, tells its application with QUIC_EVENT_KEY_UPDATE,
+ * answers in phase 1, and the client's kernel follows: the connection
+ * then carries data both ways in the new phase.
+ */
+TEST_F(inject, key_update_by_peer)
+{
+	struct quic_event_option ev = { QUIC_EVENT_KEY_UPDATE, 1 };
+	static const char msg[] = "first words in key phase 1";
+	uint8_t secret[FAKE_SECRET_LEN], next[FAKE_SECRET_LEN];
+	char buf[64] = {};
+	struct buf b = {};
+	uint32_t flags;
+	int64_t sid;
+	ssize_t n;
+
+	if (self->skip)
+		return;
+	memset(secret, 0xb2, sizeof(secret));
+	ASSERT_EQ(0, hkdf_expand_label(secret, sizeof(secret), "quic ku", next,
+				       sizeof(next)));
+	ASSERT_EQ(0, hkdf_expand_label(next, sizeof(next), "quic key",
+				       self->ckey.key, sizeof(self->ckey.key)));
+	ASSERT_EQ(0, hkdf_expand_label(next, sizeof(next), "quic iv",
+				       self->ckey.iv, sizeof(self->ckey.iv)));
+	self->kp = 0x04;
+	ASSERT_EQ(0, setsockopt(self->srv, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev,
+				sizeof(ev)));
+	put_stream(&b, 6, 0, msg, strlen(msg), 1);
+	inject_valid(_metadata, self, &b);
+	/* The event comes first: the phase changed as the packet opened. */
+	n = fake_recv_stream(self->srv, buf, sizeof(buf) - 1, &sid, &flags);
+	ASSERT_EQ(2, n) TH_LOG("server recv: %s", n < 0 ? strerror(errno) : "size");
+	EXPECT_EQ(QUIC_EVENT_KEY_UPDATE, buf[0]);
+	EXPECT_EQ(1, buf[1]);
+	memset(buf, 0, sizeof(buf));
+	n = fake_recv_stream(self->srv, buf, sizeof(buf) - 1, &sid, &flags);
+	ASSERT_EQ((ssize_t)strlen(msg), n);
+	EXPECT_EQ(6, sid);
+	EXPECT_STREQ(msg, buf);
 	usleep(ACK_DELAY_MS * 1000);
 	expect_alive(_metadata, self);
 }

@@ -1146,9 +1146,15 @@ TEST(pending_set_connection_migration)
 		sizeof(struct sockaddr_in));
 }
 
-TEST(pending_set_key_update)
+/* A key update needs a connection (RFC 9001 section 6.1); no value. */
+TEST(no_conn_set_key_update)
 {
-	pending(_metadata, 0, QUIC_SOCKOPT_KEY_UPDATE, "QUIC_SOCKOPT_KEY_UPDATE", 0);
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(ENOTCONN, pending_call(fd, 0, QUIC_SOCKOPT_KEY_UPDATE, 0));
+	EXPECT_EQ(EINVAL, pending_call(fd, 0, QUIC_SOCKOPT_KEY_UPDATE, 4));
+	close(fd);
 }
 
 /* A client has no token yet; the option says so with length 0. */

@@ -84,7 +84,7 @@ static ssize_t recv_all(int fd, int64_t want_sid, uint64_t *h)
 }
 
 /* Move @size bytes on stream @sid from @from to @to, checksummed. */
-static void transfer(struct __test_metadata *_metadata, int from, int to,
+static inline void transfer(struct __test_metadata *_metadata, int from, int to,
 		     size_t size, int64_t sid)
 {
 	uint8_t *data = malloc(size ? size : 1);
