@@ -249,7 +249,7 @@ static int quic_wait(struct sock *sk, long *timeo, bool (*cond)(struct sock *))
 		if (cond(sk))
 			break;
 		if (sk->sk_err) {
-			err = -sock_error(sk);
+			err = sock_error(sk);
 			break;
 		}
 		if (sk->sk_state != QUIC_SS_ESTABLISHED) {
