@@ -102,6 +102,7 @@ struct quic_rbuf {
  * @level: encryption level of CRYPTO data
  * @fin: the data ends the stream
  * @event: the skb is an event notification, not data
+ * @datagram: the skb is a DATAGRAM frame's payload (RFC 9221)
  */
 struct quic_rbuf_cb {
 	u64	offset;
@@ -109,6 +110,7 @@ struct quic_rbuf_cb {
 	u8	level;
 	bool	fin;
 	bool	event;
+	bool	datagram;
 };
 
 static inline struct quic_rbuf_cb *quic_rbuf_cb(struct sk_buff *skb)

@@ -72,6 +72,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	quic_cids_init(&c->ids);
 	quic_streams_init(&c->streams, is_server);
 	skb_queue_head_init(&c->pending);
+	skb_queue_head_init(&c->dgram_send);
 
 	/* Our limits for the peer, from QUIC_SOCKOPT_TRANSPORT_PARAM. */
 	c->params.p = *lp;
@@ -132,6 +133,7 @@ void quic_conn_destroy(struct sock *sk)
 	quic_space_free(&c->path.space);
 	quic_sock_uncharge(sk, quic_streams_free(&c->streams));
 	skb_queue_purge(&c->pending);
+	quic_sock_uncharge(sk, quic_dgram_purge(sk));
 	dst_cache_destroy(&c->path.dst);
 	kfree(c->tx_frame);
 	kfree(c->rx_frame);

@@ -196,6 +196,7 @@ enum {
  * @peer_close_reason: its reason phrase
  * @peer_closed: @peer_close is valid
  * @pending: packets waiting for their keys
+ * @dgram_send: DATAGRAM payloads to send (RFC 9221), charged to the socket
  * @loss_timer: loss detection / PTO (RFC 9002 section 6.2)
  * @ack_timer: delayed ACK
  * @idle_timer: idle timeout (RFC 9000 section 10.1), closing and draining
@@ -255,6 +256,7 @@ struct quic_conn {
 	bool			peer_closed;
 
 	struct sk_buff_head	pending;
+	struct sk_buff_head	dgram_send;
 	struct timer_list	loss_timer;
 	struct timer_list	ack_timer;
 	struct timer_list	idle_timer;

@@ -231,6 +231,7 @@ int quic_frame_parse(const u8 *p, u32 len, struct quic_frame *f,
 		v = type == QUIC_FRAME_DATAGRAM_LEN ? quic_rd_int(&r) : r.left;
 		f->datagram.data = quic_rd_bytes(&r, v);
 		f->datagram.len = v;
+		f->datagram.frame_len = len - r.left;
 		break;
 	default:
 		goto bad;

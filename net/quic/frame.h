@@ -172,6 +172,7 @@ struct quic_frame {
 		struct {
 			const u8	*data;
 			u32		len;
+			u32		frame_len;
 		} datagram;
 	};
 };

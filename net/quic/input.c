@@ -339,6 +339,33 @@ static int quic_rcv_retire_cid(struct sock *sk, struct quic_frame *f,
 	return 0;
 }
 
+/* RFC 9221 section 3: only as large as our max_datagram_frame_size said
+ * (0: not at all), else PROTOCOL_VIOLATION. Section 5: a payload the
+ * application has no room for is dropped, the packet still acknowledged.
+ */
+static int quic_rcv_datagram(struct sock *sk, struct quic_frame *f,
+			     u64 *errcode)
+{
+	u32 max = quic_sk(sk)->conn.params.p.max_datagram_frame_size;
+	u32 len = f->datagram.len;
+	struct sk_buff *skb;
+
+	if (f->datagram.frame_len > max) {
+		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return -EPROTO;
+	}
+	if (atomic_read(&sk->sk_rmem_alloc) + len > READ_ONCE(sk->sk_rcvbuf))
+		return 0;
+	skb = alloc_skb(len, GFP_ATOMIC);
+	if (!skb)
+		return 0;
+	skb_put_data(skb, f->datagram.data, len);
+	quic_rbuf_cb(skb)->datagram = true;
+	quic_rbuf_cb(skb)->stream_id = -1;
+	quic_sock_queue_rcv(sk, skb);
+	return 0;
+}
+
 /* Act on one frame of the packet @hdr; returns 0, -EPROTO with *@errcode
  * to close, or another errno to drop the packet unacknowledged.
  */
@@ -433,8 +460,9 @@ static int quic_rcv_frame(struct sock *sk, u8 level, struct quic_frame *f,
 		}
 		quic_conn_confirm(sk);
 		return 0;
+	case QUIC_FRAME_DATAGRAM:
+		return quic_rcv_datagram(sk, f, errcode);
 	default:
-		/* DATAGRAM: we advertise no max_datagram_frame_size. */
 		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
 		return -EPROTO;
 	}

@@ -346,6 +346,75 @@ found:
 	return st;
 }
 
+/**
+ * quic_dgram_max - the largest DATAGRAM payload we may send now
+ * @sk: the socket
+ *
+ * RFC 9221 section 3: the frame (type, length and payload) is at most the
+ * peer's max_datagram_frame_size; section 5: it is never split, so it
+ * fits in one short header packet of the path's current size.
+ *
+ * Return: bytes, 0 if the peer takes no DATAGRAM frames.
+ */
+u32 quic_dgram_max(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u32 frame = c->peer.p.max_datagram_frame_size, room, max;
+
+	room = c->path.mtu - (1 + QUIC_CID_MAX_LEN + QUIC_PN_MAX_LEN) -
+	       QUIC_TAG_LEN;
+	frame = min(frame, room);
+	if (frame < 2)
+		return 0;
+	/* The largest payload whose type and length still fit. */
+	max = frame - 1 - quic_varint_len(frame);
+	if (1 + quic_varint_len(max + 1) + max + 1 <= frame)
+		max++;
+	return max;
+}
+
+/* Drop the DATAGRAM payloads not sent yet; returns the bytes charged. */
+u32 quic_dgram_purge(struct sock *sk)
+{
+	struct sk_buff_head *q = &quic_sk(sk)->conn.dgram_send;
+	struct sk_buff *skb;
+	u32 bytes = 0;
+
+	while ((skb = __skb_dequeue(q))) {
+		bytes += skb->truesize;
+		kfree_skb(skb);
+	}
+	return bytes;
+}
+
+/* RFC 9221 section 5: one message, one DATAGRAM frame, never resent. */
+static int quic_send_datagram(struct sock *sk, struct msghdr *msg, size_t len,
+			      long timeo)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct sk_buff *skb;
+	int err;
+
+	if (!c->peer.p.max_datagram_frame_size)
+		return -EINVAL;
+	if (len > quic_dgram_max(sk))
+		return -EMSGSIZE;
+	err = quic_wait(sk, &timeo, quic_cond_writable);
+	if (err)
+		return err;
+	skb = alloc_skb(len, sk->sk_allocation);
+	if (!skb)
+		return -ENOBUFS;
+	if (copy_from_iter(skb_put(skb, len), len, &msg->msg_iter) != len) {
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+	WRITE_ONCE(sk->sk_wmem_queued, sk->sk_wmem_queued + skb->truesize);
+	__skb_queue_tail(&c->dgram_send, skb);
+	quic_xmit(sk);
+	return len;
+}
+
 int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
@@ -367,11 +436,12 @@ int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	err = -ENOTCONN;
 	if (sk->sk_state != QUIC_SS_ESTABLISHED)
 		goto out;
-	err = -EOPNOTSUPP;
-	if (msg->msg_flags & MSG_DATAGRAM)
-		goto out;
 	timeo = sock_sndtimeo(sk, (msg->msg_flags & MSG_DONTWAIT) ||
 			      (mi.flags & MSG_DONTWAIT));
+	if (msg->msg_flags & MSG_DATAGRAM) {
+		err = quic_send_datagram(sk, msg, len, timeo);
+		goto out;
+	}
 	st = quic_send_stream(sk, &mi, &timeo, &err);
 	if (!st)
 		goto out;
@@ -461,6 +531,24 @@ static int quic_recv_event(struct sock *sk, struct msghdr *msg, size_t len,
 		kfree_skb(skb);
 	}
 	return n;
+}
+
+/* A DATAGRAM payload: one per read, the rest of it dropped if too long. */
+static int quic_recv_datagram(struct sock *sk, struct msghdr *msg, size_t len,
+			      struct sk_buff *skb, int flags)
+{
+	size_t n = min_t(size_t, len, skb->len), full = skb->len;
+
+	if (skb_copy_datagram_msg(skb, 0, msg, n))
+		return -EFAULT;
+	msg->msg_flags |= MSG_DATAGRAM;
+	if (n < full)
+		msg->msg_flags |= MSG_TRUNC;
+	if (!(flags & MSG_PEEK)) {
+		__skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+	}
+	return flags & MSG_TRUNC ? full : n;
 }
 
 static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
@@ -596,6 +684,8 @@ int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 	}
 	if (quic_rbuf_cb(skb)->event)
 		err = quic_recv_event(sk, msg, len, skb, flags);
+	else if (quic_rbuf_cb(skb)->datagram)
+		err = quic_recv_datagram(sk, msg, len, skb, flags);
 	else if (quic_rbuf_cb(skb)->stream_id < 0)
 		err = quic_recv_handshake(sk, msg, len, skb, flags);
 	else

@@ -508,6 +508,33 @@ static void quic_tx_streams(struct sock *sk, struct quic_tx *tx, bool data)
 	list_splice_tail(&done, &ss->send_queue);
 }
 
+/* RFC 9221 section 5: queued DATAGRAM payloads, each in one frame, never
+ * retransmitted; one too large for even an empty packet now (the path
+ * shrank since sendmsg) is dropped.
+ */
+static void quic_tx_datagrams(struct sock *sk, struct quic_tx *tx)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u32 empty = tx->end - (tx->start + tx->pn_offset + tx->pn_len);
+	struct quic_frame *f = c->tx_frame;
+	struct sk_buff *skb;
+	bool sent = false;
+
+	while ((skb = skb_peek(&c->dgram_send))) {
+		f->type = QUIC_FRAME_DATAGRAM;
+		f->datagram.data = skb->data;
+		f->datagram.len = skb->len;
+		if (!quic_tx_put(tx, f, 0) && quic_frame_len(f) <= empty)
+			break;
+		__skb_unlink(skb, &c->dgram_send);
+		quic_sock_uncharge(sk, skb->truesize);
+		kfree_skb(skb);
+		sent = true;
+	}
+	if (sent)
+		quic_stream_write_space(sk);
+}
+
 static bool quic_app_pending(struct quic_conn *c, bool data)
 {
 	struct quic_stream *st;
@@ -516,6 +543,8 @@ static bool quic_app_pending(struct quic_conn *c, bool data)
 	    c->path_response_pending ||
 	    c->data_blocked_pending || c->streams.max_streams_pending ||
 	    c->streams.blocked_pending || quic_cid_tx_pending(&c->ids))
+		return true;
+	if (data && !skb_queue_empty(&c->dgram_send))
 		return true;
 	list_for_each_entry(st, &c->streams.send_queue, send_list) {
 		if (st->reset_pending || st->stop_pending || st->max_pending ||
@@ -582,6 +611,7 @@ static u32 quic_build_packet(struct sock *sk, struct sk_buff *skb, u8 level,
 			quic_tx_crypto(sk, &tx);
 			if (level == QUIC_CRYPTO_APP) {
 				quic_tx_conn_control(sk, &tx);
+				quic_tx_datagrams(sk, &tx);
 				quic_tx_streams(sk, &tx, true);
 			}
 		}

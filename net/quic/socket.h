@@ -105,6 +105,8 @@ int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
 int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		 int *addr_len);
 void quic_sock_queue_rcv(struct sock *sk, struct sk_buff *skb);
+u32 quic_dgram_max(struct sock *sk);
+u32 quic_dgram_purge(struct sock *sk);
 void quic_sock_uncharge(struct sock *sk, u32 bytes);
 void quic_sock_purge_stream(struct sock *sk, s64 id);
 void quic_recv_credit(struct sock *sk, struct quic_stream *st, u64 n);
