@@ -121,6 +121,8 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb,
 	err = quic_conn_init(sk, true);
 	if (err)
 		return err;
+	/* The client chose the version (RFC 9000 section 6). */
+	c->version = hdr->version;
 	quic_skb_addrs(skb, &src, &dst);
 	c->path.remote = src;
 	c->path.local = dst;

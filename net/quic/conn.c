@@ -13,6 +13,7 @@
 #include "input.h"
 #include "output.h"
 #include "socket.h"
+#include "version.h"
 
 static void quic_level_init(struct quic_level *lvl)
 {
@@ -435,6 +436,8 @@ int quic_conn_get_tparams_ext(struct sock *sk, u8 *buf, u32 len)
 		       QUIC_STATELESS_RESET_TOKEN_LEN);
 		c->params.has_reset_token = true;
 	}
+	if (!c->params.p.disable_compatible_version)
+		quic_version_fill(&c->params, c->version);
 	return quic_tparams_encode(&c->params, c->is_server, buf, len);
 }
 
@@ -472,6 +475,11 @@ int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len)
 				      c->odcid.len)))) {
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0,
 				"connection ID mismatch", false);
+		return -EINVAL;
+	}
+	if (quic_version_check_peer(sk, tp)) {
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_VERSION_NEGOTIATION, 0,
+				"version_information mismatch", false);
 		return -EINVAL;
 	}
 	if (!c->is_server && tp->has_reset_token) {
@@ -582,6 +590,21 @@ void quic_conn_drain(struct sock *sk, const struct quic_frame *f)
 	quic_conn_enter_draining(sk, f->close.error_code, f->close.frame_type,
 				 f->close.reason, f->close.reason_len,
 				 quic_close_errno(f->close.error_code, app));
+}
+
+/**
+ * quic_conn_abandon - give up a connection without telling the peer
+ * @sk: the socket
+ * @code: transport error code for QUIC_SOCKOPT_CONNECTION_CLOSE
+ * @reason: its reason phrase
+ * @err: the errno user space sees
+ *
+ * For a peer that cannot be talked to, such as one without a common
+ * version (RFC 9000 section 6.2).
+ */
+void quic_conn_abandon(struct sock *sk, u64 code, const char *reason, int err)
+{
+	quic_conn_enter_draining(sk, code, 0, reason, strlen(reason), err);
 }
 
 /* RFC 9000 section 10.3.1: the peer lost the connection's state. */

@@ -291,6 +291,7 @@ void quic_conn_close(struct sock *sk, u64 code, u64 frame, const char *reason,
 		     bool app);
 void quic_conn_drain(struct sock *sk, const struct quic_frame *f);
 void quic_conn_stateless_reset(struct sock *sk);
+void quic_conn_abandon(struct sock *sk, u64 code, const char *reason, int err);
 void quic_conn_idle_timeout(struct sock *sk);
 void quic_conn_touch(struct sock *sk);
 void quic_timer_start(struct sock *sk, int which, u64 us);

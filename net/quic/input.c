@@ -18,6 +18,7 @@
 #include "input.h"
 #include "output.h"
 #include "socket.h"
+#include "version.h"
 
 /* The peer's address of a received datagram. */
 void quic_skb_addrs(struct sk_buff *skb, union quic_addr *src,
@@ -531,9 +532,13 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	u8 *pkt, *p, level;
 	int n, err;
 
+	if (hdr->type == QUIC_PACKET_VERSION_NEGOTIATION) {
+		quic_version_negotiation_rcv(sk, skb->data + offset, hdr);
+		return 1;
+	}
 	level = quic_packet_level(hdr->type);
 	if (level == QUIC_CRYPTO_MAX)
-		return 0;	/* 0-RTT, Retry, Version Negotiation: later */
+		return 0;	/* 0-RTT, Retry: later */
 	if (hdr->type != QUIC_PACKET_SHORT && hdr->version != c->version)
 		return 0;
 	lvl = &c->levels[level];
@@ -545,6 +550,11 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 		return 1;
 	}
 	pkt = skb->data + offset;
+	/* RFC 9000 section 17.2: a packet with the Fixed Bit clear is
+	 * invalid, unless we asked for it to be greased (RFC 9287 section 3).
+	 */
+	if (!(pkt[0] & 0x40) && !c->params.p.grease_quic_bit)
+		return 0;
 	/* A short header packet ends the datagram: keep its last bytes
 	 * before they are unprotected, they may be a reset token.
 	 */
@@ -736,6 +746,7 @@ void quic_udp_rcv(struct net *net, struct quic_udp_sock *us,
 {
 	struct quic_packet_hdr hdr;
 	struct sock *sk;
+	int err;
 
 	if (!pskb_may_pull(skb, sizeof(struct udphdr)))
 		goto drop;
@@ -747,7 +758,10 @@ void quic_udp_rcv(struct net *net, struct quic_udp_sock *us,
 	/* Packets are opened in place: the data must be ours and linear. */
 	if (skb_linearize_cow(skb))
 		goto drop;
-	if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN, &hdr))
+	err = quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN, &hdr);
+	if (err == -EPROTONOSUPPORT)
+		quic_version_negotiation_send(us, skb, &hdr);
+	if (err)
 		goto drop;
 	sk = quic_cid_lookup(net, hdr.dcid, hdr.dcid_len);
 	if (!sk && hdr.type == QUIC_PACKET_SHORT) {

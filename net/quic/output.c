@@ -130,7 +130,14 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 	p = tx->start;
 	if (level == QUIC_CRYPTO_APP) {
 		/* RFC 9000 section 17.3.1, RFC 9001 section 6: Key Phase. */
-		*p++ = 0x40 | (c->ku.send_phase << 2) | (tx->pn_len - 1);
+		*p = 0x40 | (c->ku.send_phase << 2) | (tx->pn_len - 1);
+		/* RFC 9287 section 3: a peer that asked for it gets the
+		 * Fixed Bit greased, at random.
+		 */
+		if (c->peer_params_set && c->peer.p.grease_quic_bit &&
+		    (get_random_u8() & 1))
+			*p &= ~0x40;
+		p++;
 		memcpy(p, dcid->cid.data, dcid->cid.len);
 		p += dcid->cid.len;
 		tx->len_field = 0;

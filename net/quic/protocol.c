@@ -15,6 +15,7 @@
 #include "reset.h"
 #include "protocol.h"
 #include "socket.h"
+#include "version.h"
 
 static unsigned int quic_net_id __read_mostly;
 
@@ -109,6 +110,7 @@ static int __init quic_init(void)
 	err = quic_cid_table_init();
 	if (err)
 		return err;
+	quic_version_init();
 	err = quic_reset_table_init();
 	if (err)
 		goto err_cid;

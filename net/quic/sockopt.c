@@ -325,6 +325,10 @@ static int quic_sockopt_get_config(struct sock *sk, int len,
 	/* Copied out of the socket first: sock slabs are not usercopy-whitelisted. */
 	struct quic_config c = quic_sk(sk)->config;
 
+	/* Once there is a connection: the version it uses. */
+	if (quic_sk(sk)->conn.initialised)
+		c.version = quic_sk(sk)->conn.version;
+
 	if (len < (int)QUIC_CONFIG_MIN_LEN)
 		return -EINVAL;
 	len = min_t(int, len, sizeof(c));
