@@ -6,6 +6,7 @@
 #   make                 module + tools
 #   make KDIR=/path      against another kernel tree (built, or O= output)
 #   make demo            the main job: boot the VM, show QUIC working
+#   make bench           QUIC against TCP and kTLS in the VM (quicperf)
 #   make check           static checks, VM runner tests, kselftests in the VM
 #   make check-debug     in-tree build, runner sanitiser tests and the
 #                        kselftests (and KUnit) on the debug kernel
@@ -23,13 +24,13 @@ C ?=
 export QUIC_CACHE ?= /var/cache/quic-dev
 
 .PHONY: all deps modules tools clean install modules_install headers_install \
-	debug-kernel debug-modules selftests demo check check-debug \
+	debug-kernel debug-modules selftests demo bench check check-debug \
 	check-static check-vm-runner check-selftests help
 
 all: modules tools
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,15p' Makefile
 
 deps:
 	@tools/testing/deps build
@@ -90,6 +91,9 @@ debug-modules: debug-kernel
 
 demo: all
 	$(VM)/run -- tools/net/quic/demo.sh
+
+bench: all
+	$(VM)/run --timeout 900 -- tools/net/quic/bench.sh
 
 check: all
 	tools/testing/check-static
