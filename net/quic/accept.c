@@ -14,6 +14,7 @@
 
 #include "input.h"
 #include "socket.h"
+#include "token.h"
 
 /**
  * quic_listener_queue - hand a new connection's Initial to the listener
@@ -108,12 +109,16 @@ err:
 }
 
 /* Set up the connection of @sk from the client's first Initial @skb and
- * process it. Returns 0 when the packet authenticated, -EEXIST when
- * another connection owns its Destination Connection ID, or an error.
+ * process it; @odcid is the client's original Destination ID when a Retry
+ * came first (else NULL). Returns 0 when the packet authenticated,
+ * -EEXIST when another connection owns its Destination Connection ID, or
+ * an error.
  */
 static int quic_child_start(struct sock *sk, struct sk_buff *skb,
-			    const struct quic_packet_hdr *hdr)
+			    const struct quic_packet_hdr *hdr,
+			    const struct quic_cid *odcid, bool validated)
 {
+	struct quic_cid initial;
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	union quic_addr src, dst;
 	int err;
@@ -126,11 +131,24 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb,
 	quic_skb_addrs(skb, &src, &dst);
 	c->path.remote = src;
 	c->path.local = dst;
-	c->odcid.len = hdr->dcid_len;
-	memcpy(c->odcid.data, hdr->dcid, hdr->dcid_len);
+	initial.len = hdr->dcid_len;
+	memcpy(initial.data, hdr->dcid, hdr->dcid_len);
+	/* RFC 9000 section 7.3: after a Retry, the transport parameters name
+	 * both the client's first ID and the one our Retry gave it.
+	 */
+	c->odcid = odcid ? *odcid : initial;
+	if (odcid) {
+		c->retried = true;
+		c->retry_scid = initial;
+		c->params.retry_scid = initial;
+		c->params.has_retry_scid = true;
+	}
+	/* Section 8.1: a token proved the client's address. */
+	if (validated)
+		c->path.validated = true;
 	if (!quic_cid_issue(&c->ids, sk, GFP_KERNEL))
 		return -ENOMEM;
-	err = quic_cid_add_odcid(&c->ids, sk, &c->odcid, GFP_KERNEL);
+	err = quic_cid_add_odcid(&c->ids, sk, &initial, GFP_KERNEL);
 	if (err)
 		return err;
 	err = quic_cid_add_dcid(&c->ids, 0, hdr->scid, hdr->scid_len, NULL,
@@ -138,7 +156,7 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb,
 	if (err)
 		return err;
 	c->dcid_from_peer = true;
-	err = quic_conn_initial_keys(sk, &c->odcid);
+	err = quic_conn_initial_keys(sk, &initial);
 	if (err)
 		return err;
 	quic_set_peer_addr(sk, &src);
@@ -156,7 +174,8 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb,
  */
 static void quic_accept_redeliver(struct sock *lsk, struct sock *child)
 {
-	const struct quic_cid *odcid = &quic_sk(child)->conn.odcid;
+	const struct quic_conn *c = &quic_sk(child)->conn;
+	const struct quic_cid *odcid = c->retried ? &c->retry_scid : &c->odcid;
 	struct sk_buff_head *q = &quic_sk(lsk)->conn.accept_skbs;
 	struct quic_packet_hdr hdr;
 	struct sk_buff *skb, *tmp;
@@ -178,6 +197,43 @@ static void quic_accept_redeliver(struct sock *lsk, struct sock *child)
 	while ((skb = __skb_dequeue(&mine)))
 		quic_deliver(child, skb);
 	local_bh_enable();
+}
+
+/* RFC 9000 section 8.1: what the Initial's token says. Returns 1 to go
+ * on (*@odcid set after a Retry, *@validated for any valid token), 0 when
+ * the packet is dropped: a Retry went out instead (validate_peer_address
+ * and no valid token), or it brought a Retry token that does not check
+ * out (section 8.1.2 allows dropping it).
+ */
+static int quic_accept_token(struct sock *sk, struct sk_buff *skb,
+			     const struct quic_packet_hdr *hdr,
+			     struct quic_cid *odcid, bool *retried,
+			     bool *validated)
+{
+	union quic_addr src, dst;
+	struct quic_cid dcid;
+	int kind = 0;
+
+	*retried = false;
+	*validated = false;
+	quic_skb_addrs(skb, &src, &dst);
+	dcid.len = hdr->dcid_len;
+	memcpy(dcid.data, hdr->dcid, hdr->dcid_len);
+	if (hdr->token_len)
+		kind = quic_token_check(hdr->token, hdr->token_len, &src, &dcid,
+					odcid);
+	if (kind == QUIC_TOKEN_RETRY)
+		*retried = true;
+	if (kind) {
+		*validated = true;
+		return 1;
+	}
+	if (hdr->token_len && hdr->token[0] == QUIC_TOKEN_RETRY)
+		return 0;
+	if (!quic_sk(sk)->config.validate_peer_address)
+		return 1;
+	quic_retry_send(sk, skb, hdr);
+	return 0;
 }
 
 static bool quic_accept_ready(struct sock *sk)
@@ -202,7 +258,9 @@ int quic_accept(struct sock *sk, struct sock **newsk, int flags, bool kern)
 {
 	struct sk_buff_head *q = &quic_sk(sk)->conn.accept_skbs;
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	bool retried, validated;
 	struct quic_packet_hdr hdr;
+	struct quic_cid odcid;
 	struct sk_buff *skb;
 	struct sock *child;
 	long timeo;
@@ -241,6 +299,11 @@ int quic_accept(struct sock *sk, struct sock **newsk, int flags, bool kern)
 			sock_put(child);
 			continue;
 		}
+		if (!quic_accept_token(sk, skb, &hdr, &odcid, &retried,
+				       &validated)) {
+			kfree_skb(skb);
+			continue;
+		}
 		child = quic_child_alloc(sk, kern);
 		if (!child) {
 			kfree_skb(skb);
@@ -248,7 +311,8 @@ int quic_accept(struct sock *sk, struct sock **newsk, int flags, bool kern)
 			break;
 		}
 		lock_sock_nested(child, SINGLE_DEPTH_NESTING);
-		err = quic_child_start(child, skb, &hdr);
+		err = quic_child_start(child, skb, &hdr,
+				       retried ? &odcid : NULL, validated);
 		release_sock(child);
 		if (err) {
 			if (err != -EBADMSG)	/* not consumed by quic_rcv() */

@@ -64,6 +64,8 @@ int quic_conn_init(struct sock *sk, bool is_server)
 		quic_level_init(&c->levels[i]);
 	quic_pnspace_init(&c->path.space);
 	quic_ku_init(sk);
+	if (quic_retry_init(sk))
+		goto nomem;
 	c->path.mtu = QUIC_PATH_MTU_MIN;
 	/* A client chose the address it sends to; a server must validate
 	 * the client's (RFC 9000 section 8.1).
@@ -96,6 +98,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	c->initialised = true;
 	return 0;
 nomem:
+	dst_cache_destroy(&c->path.dst);
 	kfree(c->tx_frame);
 	kfree(c->rx_frame);
 	c->tx_frame = NULL;
@@ -131,6 +134,7 @@ void quic_conn_destroy(struct sock *sk)
 		quic_rbuf_free(&lvl->crypto_recv);
 	}
 	quic_ku_free(sk);
+	quic_retry_free(sk);
 	quic_space_free(&c->path.space);
 	quic_sock_uncharge(sk, quic_streams_free(&c->streams));
 	skb_queue_purge(&c->pending);
@@ -351,6 +355,7 @@ void quic_conn_confirm(struct sock *sk)
 	if (c->is_server) {
 		c->handshake_done_pending = true;
 		quic_cid_drop_odcid(&c->ids);
+		quic_new_token_issue(sk);
 	}
 }
 
@@ -475,6 +480,16 @@ int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len)
 				      c->odcid.len)))) {
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0,
 				"connection ID mismatch", false);
+		return -EINVAL;
+	}
+	/* RFC 9000 section 7.3: retry_source_connection_id iff a Retry. */
+	if (!c->is_server &&
+	    (tp->has_retry_scid != c->retried ||
+	     (c->retried && (tp->retry_scid.len != c->retry_scid.len ||
+			     memcmp(tp->retry_scid.data, c->retry_scid.data,
+				    c->retry_scid.len))))) {
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_TRANSPORT_PARAM, 0,
+				"retry_source_connection_id mismatch", false);
 		return -EINVAL;
 	}
 	if (quic_version_check_peer(sk, tp)) {

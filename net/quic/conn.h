@@ -19,6 +19,7 @@
 #include "keyupdate.h"
 #include "pnspace.h"
 #include "reset.h"
+#include "retry.h"
 #include "stream.h"
 #include "tparam.h"
 #include "udp.h"
@@ -162,6 +163,17 @@ enum {
  * @ids: connection IDs
  * @reset: the peer's stateless reset token we watch for
  * @odcid: the Destination Connection ID of the client's first Initial
+ * @token: client: the token its Initial packets carry (set with
+ *	QUIC_SOCKOPT_TOKEN, or from a Retry); server: the NEW_TOKEN token
+ * @token_len: its length
+ * @new_token: client: the latest NEW_TOKEN token, for later connections
+ * @new_token_len: its length
+ * @new_token_pending: server: the NEW_TOKEN frame is to be sent
+ * @retry_scid: the Source Connection ID of the Retry taken (client), or
+ *	sent (server)
+ * @retried: a Retry was taken (client) or made this connection (server)
+ * @retry_skb: client: the Retry waiting for @retry_work
+ * @retry_work: client: acts on the Retry in process context
  * @streams: streams
  * @params: our transport parameters, as encoded in the TLS extension
  * @peer: the peer's transport parameters, once received
@@ -220,6 +232,15 @@ struct quic_conn {
 	struct quic_cids	ids;
 	struct quic_reset_node	reset;
 	struct quic_cid		odcid;
+	u8			*token;
+	u32			token_len;
+	u8			*new_token;
+	u32			new_token_len;
+	bool			new_token_pending;
+	struct quic_cid		retry_scid;
+	bool			retried;
+	struct sk_buff		*retry_skb;
+	struct work_struct	retry_work;
 	struct quic_streams	streams;
 	struct quic_tparams	params;
 	struct quic_tparams	peer;

@@ -448,6 +448,7 @@ static int quic_rcv_frame(struct sock *sk, u8 level, struct quic_frame *f,
 			*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
 			return -EPROTO;
 		}
+		quic_new_token_rcv(sk, f->token.data, f->token.len);
 		return 0;
 	case QUIC_FRAME_CONNECTION_CLOSE:
 	case QUIC_FRAME_CONNECTION_CLOSE_APP:
@@ -536,9 +537,13 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 		quic_version_negotiation_rcv(sk, skb->data + offset, hdr);
 		return 1;
 	}
+	if (hdr->type == QUIC_PACKET_RETRY) {
+		quic_retry_rcv(sk, skb->data + offset, hdr);
+		return 1;
+	}
 	level = quic_packet_level(hdr->type);
 	if (level == QUIC_CRYPTO_MAX)
-		return 0;	/* 0-RTT, Retry: later */
+		return 0;	/* 0-RTT: later */
 	if (hdr->type != QUIC_PACKET_SHORT && hdr->version != c->version)
 		return 0;
 	lvl = &c->levels[level];

@@ -121,6 +121,12 @@ void quic_event_connection_id(struct sock *sk, u64 active, u64 prior_to)
 	quic_event_queue(sk, QUIC_EVENT_CONNECTION_ID, &info, sizeof(info));
 }
 
+/* QUIC_EVENT_NEW_TOKEN: the server gave a token for later connections. */
+void quic_event_new_token(struct sock *sk, const u8 *token, u32 len)
+{
+	quic_event_queue(sk, QUIC_EVENT_NEW_TOKEN, token, len);
+}
+
 /* QUIC_EVENT_KEY_UPDATE: both directions use the keys of @phase. */
 void quic_event_key_update(struct sock *sk, u8 phase)
 {

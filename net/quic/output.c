@@ -119,7 +119,8 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 		if (!scid)
 			return false;
 	}
-	if (!dcid || room < QUIC_LONG_HDR_MAX + QUIC_TAG_LEN + 32)
+	if (!dcid || room < QUIC_LONG_HDR_MAX + QUIC_TAG_LEN + 32 +
+	    (level == QUIC_CRYPTO_INITIAL ? c->token_len : 0))
 		return false;
 	tx->pkt = kzalloc(sizeof(*tx->pkt), GFP_ATOMIC);
 	if (!tx->pkt)
@@ -152,8 +153,14 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 		*p++ = scid->cid.len;
 		memcpy(p, scid->cid.data, scid->cid.len);
 		p += scid->cid.len;
-		if (level == QUIC_CRYPTO_INITIAL)
-			*p++ = 0;	/* Token Length: no token */
+		if (level == QUIC_CRYPTO_INITIAL) {
+			/* Section 17.2.2: a client's token. */
+			u32 tlen = c->is_server ? 0 : c->token_len;
+
+			p += quic_varint_put(p, 8, tlen);
+			memcpy(p, c->token, tlen);
+			p += tlen;
+		}
 		tx->len_field = p - tx->start;
 		p += 2;		/* Length, a two-byte varint */
 	}
@@ -336,6 +343,13 @@ static void quic_tx_conn_control(struct sock *sk, struct quic_tx *tx)
 		f->type = QUIC_FRAME_HANDSHAKE_DONE;
 		if (quic_tx_put(tx, f, 0))
 			c->handshake_done_pending = false;
+	}
+	if (c->new_token_pending && c->is_server) {
+		f->type = QUIC_FRAME_NEW_TOKEN;
+		f->token.data = c->token;
+		f->token.len = c->token_len;
+		if (quic_tx_put(tx, f, 0))
+			c->new_token_pending = false;
 	}
 	if (c->path_response_pending) {
 		f->type = QUIC_FRAME_PATH_RESPONSE;
@@ -547,6 +561,7 @@ static bool quic_app_pending(struct quic_conn *c, bool data)
 	struct quic_stream *st;
 
 	if (c->handshake_done_pending || c->max_data_pending ||
+	    c->new_token_pending ||
 	    c->path_response_pending ||
 	    c->data_blocked_pending || c->streams.max_streams_pending ||
 	    c->streams.blocked_pending || quic_cid_tx_pending(&c->ids))

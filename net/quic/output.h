@@ -20,6 +20,7 @@ void quic_recovery_on_sent(struct sock *sk, struct quic_sent_pkt *pkt);
 void quic_recovery_set_timer(struct sock *sk);
 void quic_recovery_timeout(struct sock *sk);
 void quic_recovery_discard(struct sock *sk, u8 level);
+void quic_recovery_resend_initial(struct sock *sk);
 u32 quic_recovery_pto_us(struct sock *sk);
 bool quic_recovery_cwnd_room(struct sock *sk, u32 size);
 

@@ -15,6 +15,7 @@
 #include "reset.h"
 #include "protocol.h"
 #include "socket.h"
+#include "token.h"
 #include "version.h"
 
 static unsigned int quic_net_id __read_mostly;
@@ -111,9 +112,12 @@ static int __init quic_init(void)
 	if (err)
 		return err;
 	quic_version_init();
-	err = quic_reset_table_init();
+	err = quic_token_init();
 	if (err)
 		goto err_cid;
+	err = quic_reset_table_init();
+	if (err)
+		goto err_token;
 	err = register_pernet_subsys(&quic_net_ops);
 	if (err)
 		goto err_reset;
@@ -145,6 +149,8 @@ err_pernet:
 	unregister_pernet_subsys(&quic_net_ops);
 err_reset:
 	quic_reset_table_destroy();
+err_token:
+	quic_token_exit();
 err_cid:
 	quic_cid_table_destroy();
 	return err;
@@ -160,6 +166,7 @@ static void __exit quic_exit(void)
 	/* kfree_rcu() of IDs and UDP sockets must be done before unload. */
 	rcu_barrier();
 	quic_reset_table_destroy();
+	quic_token_exit();
 	quic_cid_table_destroy();
 	pr_info("quic: unloaded\n");
 }

@@ -182,6 +182,9 @@ static void quic_frame_lost(struct sock *sk, u8 level,
 	case QUIC_FRAME_HANDSHAKE_DONE:
 		c->handshake_done_pending = true;
 		break;
+	case QUIC_FRAME_NEW_TOKEN:
+		c->new_token_pending = true;
+		break;
 	case QUIC_FRAME_NEW_CONNECTION_ID:
 		quic_cid_announce_lost(&c->ids, f->id);
 		break;
@@ -515,6 +518,30 @@ void quic_recovery_timeout(struct sock *sk)
 	}
 	c->ping_pending |= BIT(level);
 	quic_xmit(sk);
+}
+
+/**
+ * quic_recovery_resend_initial - a Retry arrived: send it all again
+ * @sk: the client's socket
+ *
+ * RFC 9000 section 17.2.5.3: the Initial packets sent so far are void;
+ * their CRYPTO data goes again under the new keys (RFC 9002 section 6.3:
+ * they no longer count in flight), packet numbers go on.
+ */
+void quic_recovery_resend_initial(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_pnspace *space = quic_conn_space(c, QUIC_CRYPTO_INITIAL);
+	struct quic_sent_pkt *pkt, *tmp;
+
+	list_for_each_entry_safe(pkt, tmp, &space->sent, list) {
+		quic_sent_unlink(c, space, pkt);
+		quic_sent_lost(sk, pkt);
+		kfree(pkt);
+	}
+	space->loss_time = 0;
+	c->path.pto_count = 0;
+	quic_recovery_set_timer(sk);
 }
 
 /* RFC 9001 section 4.9 and RFC 9002 section 6.4: keys of @level are gone. */

@@ -51,6 +51,8 @@
  * @events: bit N set delivers event type N
  * @alpn: the ALPN list as set, NUL-terminated, or NULL
  * @send_sid: the stream the last sendmsg() wrote to, -1 for none
+ * @token: QUIC_SOCKOPT_TOKEN as set: the token a client's Initial carries
+ * @token_len: its length
  * @conn: the connection
  */
 struct quic_sock {
@@ -62,6 +64,8 @@ struct quic_sock {
 	u32				events;
 	char				*alpn;
 	s64				send_sid;
+	u8				*token;
+	u32				token_len;
 	struct quic_conn		conn;
 };
 
@@ -118,6 +122,7 @@ void quic_event_connection_id(struct sock *sk, u64 active, u64 prior_to);
 void quic_event_stream_max_data(struct sock *sk, s64 id, u64 max_data);
 void quic_event_stream_max_stream(struct sock *sk, bool uni, u64 count);
 void quic_event_key_update(struct sock *sk, u8 phase);
+void quic_event_new_token(struct sock *sk, const u8 *token, u32 len);
 void quic_stream_reset(struct sock *sk, struct quic_stream *st, u64 code);
 
 #endif /* __NET_QUIC_SOCKET_H */

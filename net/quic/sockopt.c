@@ -82,12 +82,17 @@ void quic_sockopt_init(struct quic_sock *qs)
 	qs->remote_param = quic_remote_param_defaults;
 	qs->events = 0;
 	qs->alpn = NULL;
+	qs->token = NULL;
+	qs->token_len = 0;
 }
 
 void quic_sockopt_destroy(struct quic_sock *qs)
 {
 	kfree(qs->alpn);
 	qs->alpn = NULL;
+	kfree(qs->token);
+	qs->token = NULL;
+	qs->token_len = 0;
 }
 
 /* QUIC_SOCKOPT_EVENT */
@@ -519,12 +524,44 @@ static int quic_sockopt_get_close(struct sock *sk, int len,
 /* QUIC_SOCKOPT_TOKEN: a client has no token yet (NEW_TOKEN comes later);
  * a server socket has none to give.
  */
+/* QUIC_SOCKOPT_TOKEN (RFC 9000 section 8.1.3). A client gets the latest
+ * NEW_TOKEN token of its connection, to set on a later socket, whose
+ * first Initial then carries it. Servers have no token to give.
+ */
 static int quic_sockopt_get_token(struct sock *sk, int len,
 				  char __user *optval, int __user *optlen)
 {
-	if (quic_sk(sk)->conn.is_server || sk->sk_state == QUIC_SS_LISTENING)
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	u32 n = c->new_token_len;
+
+	if (c->is_server || sk->sk_state == QUIC_SS_LISTENING)
 		return -EINVAL;
-	return put_user(0, optlen) ? -EFAULT : 0;
+	if (len < n)
+		return -EINVAL;
+	if (put_user(n, optlen) || copy_to_user(optval, c->new_token, n))
+		return -EFAULT;
+	return 0;
+}
+
+static int quic_sockopt_set_token(struct sock *sk, sockptr_t optval,
+				  unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u8 *token = NULL;
+
+	if (optlen > QUIC_RETRY_TOKEN_MAX)
+		return -EINVAL;
+	if (sk->sk_state != QUIC_SS_CLOSED || qs->conn.initialised)
+		return -EISCONN;
+	if (optlen) {
+		token = memdup_sockptr(optval, optlen);
+		if (IS_ERR(token))
+			return PTR_ERR(token);
+	}
+	kfree(qs->token);
+	qs->token = token;
+	qs->token_len = optlen;
+	return 0;
 }
 
 /* QUIC_SOCKOPT_STREAM_RESET and _STOP_SENDING (RFC 9000 section 3.5). */
@@ -725,6 +762,9 @@ int quic_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case QUIC_SOCKOPT_KEY_UPDATE:
 		err = quic_sockopt_set_key_update(sk, optlen);
+		break;
+	case QUIC_SOCKOPT_TOKEN:
+		err = quic_sockopt_set_token(sk, optval, optlen);
 		break;
 	default:
 		err = -EOPNOTSUPP;
