@@ -85,6 +85,7 @@ static struct {
 	const char	*root;
 	const char	*alpn;
 	int		verbose;
+	int		retry;
 } cfg = { .alpn = "hq-interop" };
 
 static int root_fd = -1;
@@ -124,7 +125,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: quic-server --listen ADDR:PORT --cert FILE --key FILE --root DIR\n"
-"                   [--alpn LIST] [-v]\n"
+"                   [--alpn LIST] [--retry] [-v]\n"
 "Serve the files under DIR over QUIC with HTTP/0.9 (hq-interop).\n"
 "\n"
 "  -l, --listen ADDR:PORT  address to listen on: 192.0.2.1:4433,\n"
@@ -133,6 +134,7 @@ static void usage(FILE *f)
 "  -k, --key FILE          PEM private key of the certificate\n"
 "  -r, --root DIR          serve the files below DIR, nothing else\n"
 "  -a, --alpn LIST         comma-separated ALPN list (default hq-interop)\n"
+"  -R, --retry             validate client addresses with Retry first\n"
 "  -v, --verbose           log connections and requests (twice: libquic)\n"
 "  -h, --help              this text\n"
 "\n"
@@ -766,6 +768,14 @@ static int check_credentials(void)
 	return 0;
 }
 
+/* RFC 9000 section 8.1.2: new clients prove their address first. */
+static int set_retry(int fd)
+{
+	struct quic_config c = { .validate_peer_address = 1 };
+
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c));
+}
+
 static int listen_socket(void)
 {
 	struct addrinfo hints = {
@@ -800,7 +810,11 @@ static int listen_socket(void)
 			       " (is the quic module loaded?)" : "");
 			continue;
 		}
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen)) {
+		if (cfg.retry && set_retry(fd)) {
+			err = errno;
+			logmsg("QUIC_SOCKOPT_CONFIG validate_peer_address: %s",
+			       errstr(err, eb, sizeof(eb)));
+		} else if (bind(fd, ai->ai_addr, ai->ai_addrlen)) {
 			err = errno;
 			logmsg("bind %s: %s", name,
 			       errstr(err, eb, sizeof(eb)));
@@ -832,6 +846,7 @@ int main(int argc, char **argv)
 		{ "key",	required_argument, NULL, 'k' },
 		{ "root",	required_argument, NULL, 'r' },
 		{ "alpn",	required_argument, NULL, 'a' },
+		{ "retry",	no_argument,	   NULL, 'R' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{}
@@ -842,7 +857,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int lfd, sfd, c;
 
-	while ((c = getopt_long(argc, argv, "l:c:k:r:a:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:c:k:r:a:Rvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			cfg.listen = optarg;
@@ -858,6 +873,9 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			cfg.alpn = optarg;
+			break;
+		case 'R':
+			cfg.retry = 1;
 			break;
 		case 'v':
 			cfg.verbose++;
