@@ -481,6 +481,26 @@ test_server_signals()
 	done
 }
 
+# A server with --retry (RFC 9000 section 8.1.2): every client goes
+# through a Retry first, with a real TLS handshake after it.
+test_retry()
+{
+	local out=$tmp/out-retry rport=$((port + 1)) rc
+
+	mkdir -p "$out"
+	start_server "$tmp/server-retry.log" -l $v4:$rport -c "$tmp/srv.pem" \
+		-k "$tmp/srv.key" -r "$tmp/root" --retry ||
+		fail "quic-server --retry did not start" || return
+	server_pids+=("$server_pid")
+	client --ca "$tmp/ca.pem" -o "$out" "https://$v4:$rport/f1m" \
+		"https://$v4:$rport/f1k" > "$out.log" 2>&1
+	rc=$?
+	cat "$out.log"
+	kill "$server_pid" 2> /dev/null
+	[ $rc -eq 0 ] || fail "client exit status $rc through Retry" || return
+	check_files "$out" f1m f1k
+}
+
 setup_netns || skip "cannot set up the network namespaces"
 make_certs || { cat "$tmp/certtool.log"; skip "certtool failed"; }
 { make_files && take_sums; } || skip "cannot create the test files"
@@ -492,7 +512,7 @@ start_server "$tmp/server6.log" -l "[$v6]:$port" -c "$tmp/srv.pem" \
 	-k "$tmp/srv.key" -r "$tmp/root" || bail "quic-server (IPv6) did not start"
 server_pids+=("$server_pid")
 
-ktap_plan 12
+ktap_plan 13
 ktap_run parallel_fetch test_parallel_fetch
 ktap_run many_streams test_many_streams
 ktap_run ipv6 test_ipv6
@@ -504,5 +524,6 @@ ktap_run alpn_mismatch test_alpn_mismatch
 ktap_run untrusted_certificate test_untrusted_certificate
 ktap_run server_setup_errors test_server_setup_errors
 ktap_run server_signals test_server_signals
+ktap_run retry test_retry
 ktap_run server_alive kill -0 "$pid4"
 ktap_finish

@@ -1170,9 +1170,17 @@ TEST(get_token_client)
 	close(fd);
 }
 
-TEST(pending_set_token)
+/* A client may set a token (from an earlier NEW_TOKEN) before connect(). */
+TEST(set_token_client)
 {
-	pending(_metadata, 0, QUIC_SOCKOPT_TOKEN, "QUIC_SOCKOPT_TOKEN", 16);
+	unsigned char big[600] = {};
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, pending_call(fd, 0, QUIC_SOCKOPT_TOKEN, 16));
+	EXPECT_EQ(0, pending_call(fd, 0, QUIC_SOCKOPT_TOKEN, 0));
+	EXPECT_EQ(EINVAL, set_opt(fd, QUIC_SOCKOPT_TOKEN, big, sizeof(big)));
+	close(fd);
 }
 
 TEST(pending_get_session_ticket)
