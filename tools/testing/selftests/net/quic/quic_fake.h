@@ -28,6 +28,20 @@
 
 #define FAKE_SECRET_LEN 32	/* SHA-256: TLS_AES_128_GCM_SHA256 */
 
+/* Big-endian 32-bit fields of hand-built packets (versions). */
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
 static char fake_err[256];
 /* How long fake_handshake() waits for each step of the peer. */
 static int fake_wait_ms = 5000;

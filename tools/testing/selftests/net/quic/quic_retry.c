@@ -58,19 +58,6 @@ static int retry_tag(uint32_t version, const uint8_t *odcid, uint8_t odcid_len,
 	return ok ? 0 : -1;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
 /* A parsed long header: what the tests look at. */
 struct lhdr {
 	uint8_t type_bits;

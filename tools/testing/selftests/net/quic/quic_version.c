@@ -56,19 +56,6 @@ FIXTURE_TEARDOWN(ver)
 	close(self->udp);
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
 /* A long header of @version with the given IDs, padded to @len bytes. */
 static size_t long_packet(uint8_t *p, size_t len, uint32_t version,
 			  const uint8_t *dcid, uint8_t dcid_len,
