@@ -165,13 +165,16 @@ TEST_F(dgram, trunc_flag)
 
 /*
  * 200 datagrams of assorted sizes each way, and stream data between them:
- * on loopback nothing is lost, so every datagram arrives once, intact, in
- * order, and the stream data is not mixed up with them.
+ * on loopback nothing is lost, so every datagram arrives exactly once and
+ * intact, and the stream data is not mixed up with them. Not necessarily in
+ * order: RFC 9221 section 5 promises none, and loopback reorders packets
+ * when the sender moves between CPUs (each CPU has its own backlog).
  */
 TEST_F(dgram, mixed_with_streams)
 {
 	static uint8_t data[1200], buf[65536], sbuf[100000];
 	unsigned int i, got = 0, seq;
+	bool seen[200] = {};
 	size_t stream_bytes = 0, len;
 	uint64_t h = 1469598103934665603ULL, want;
 	int flags, fin = 0;
@@ -204,7 +207,9 @@ TEST_F(dgram, mixed_with_streams)
 		if (msg.msg_flags & MSG_DATAGRAM) {
 			ASSERT_LE(4, n);
 			memcpy(&seq, buf, sizeof(seq));
-			EXPECT_EQ(got, seq);
+			ASSERT_GT(200U, seq);
+			EXPECT_FALSE(seen[seq]) TH_LOG("datagram %u twice", seq);
+			seen[seq] = true;
 			len = 4 + (seq * 37) % 1000;
 			ASSERT_EQ((ssize_t)len, n);
 			dgram_fill(data, len, seq);
@@ -229,13 +234,17 @@ TEST_F(dgram, mixed_with_streams)
 		dgram_fill(data, len, i);
 		ASSERT_EQ((ssize_t)len, dgram_send(self->srv, data, len, 0));
 	}
+	/* Their lengths, 1..200, tell them apart. */
+	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < 200; i++) {
-		len = 1 + i % 1100;
-		dgram_fill(data, len, i);
-		ASSERT_EQ((ssize_t)len, msg_recv(self->cli, buf, sizeof(buf), 0,
-						 &flags));
+		n = msg_recv(self->cli, buf, sizeof(buf), 0, &flags);
+		ASSERT_LE(1, n);
+		ASSERT_GE(200, n);
 		EXPECT_NE(0, flags & MSG_DATAGRAM);
-		EXPECT_EQ(0, memcmp(buf, data, len));
+		EXPECT_FALSE(seen[n - 1]) TH_LOG("datagram %zd twice", n - 1);
+		seen[n - 1] = true;
+		dgram_fill(data, n, n - 1);
+		EXPECT_EQ(0, memcmp(buf, data, n));
 	}
 }
 
