@@ -14,6 +14,7 @@
 
 #include "input.h"
 #include "socket.h"
+#include "ticket.h"
 #include "token.h"
 
 /**
@@ -95,6 +96,10 @@ static struct sock *quic_child_alloc(struct sock *lsk, bool kern)
 		if (!qs->alpn)
 			goto err;
 	}
+	/* The ticket key the listener's TLS library is to use. */
+	if (lqs->ticket_len &&
+	    quic_ticket_set(sk, lqs->ticket, lqs->ticket_len))
+		goto err;
 	sk->sk_bound_dev_if = lsk->sk_bound_dev_if;
 	sk->sk_reuse = lsk->sk_reuse;
 	sk->sk_sndbuf = lsk->sk_sndbuf;

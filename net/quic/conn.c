@@ -144,6 +144,9 @@ void quic_conn_destroy(struct sock *sk)
 	kfree(c->rx_frame);
 	c->tx_frame = NULL;
 	c->rx_frame = NULL;
+	kfree_sensitive(c->tls_msg);
+	c->tls_msg = NULL;
+	c->tls_msg_len = 0;
 	c->initialised = false;
 }
 

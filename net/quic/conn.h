@@ -207,6 +207,8 @@ enum {
  * @peer_close: the peer's CONNECTION_CLOSE, for the socket option
  * @peer_close_reason: its reason phrase
  * @peer_closed: @peer_close is valid
+ * @tls_msg: post-handshake TLS message being gathered (ticket.c)
+ * @tls_msg_len: bytes of it so far
  * @pending: packets waiting for their keys
  * @dgram_send: DATAGRAM payloads to send (RFC 9221), charged to the socket
  * @loss_timer: loss detection / PTO (RFC 9002 section 6.2)
@@ -276,6 +278,8 @@ struct quic_conn {
 	char			peer_close_reason[64];
 	bool			peer_closed;
 
+	u8			*tls_msg;
+	u32			tls_msg_len;
 	struct sk_buff_head	pending;
 	struct sk_buff_head	dgram_send;
 	struct timer_list	loss_timer;

@@ -18,6 +18,7 @@
 #include "input.h"
 #include "output.h"
 #include "socket.h"
+#include "ticket.h"
 #include "version.h"
 
 /* The peer's address of a received datagram. */
@@ -127,6 +128,14 @@ static int quic_rcv_crypto(struct sock *sk, u8 level, struct quic_frame *f,
 		return -ENOMEM;
 	quic_rbuf_insert(&lvl->crypto_recv, skb, f->crypto.offset, false);
 	while ((skb = quic_rbuf_pop(&lvl->crypto_recv))) {
+		/* After the handshake the kernel reads TLS itself. */
+		if (level == QUIC_CRYPTO_APP) {
+			int err = quic_ticket_rcv(sk, skb, errcode);
+
+			if (err)
+				return err;
+			continue;
+		}
 		quic_rbuf_cb(skb)->stream_id = -1;
 		quic_rbuf_cb(skb)->level = level;
 		quic_rbuf_cb(skb)->event = false;

@@ -127,6 +127,12 @@ void quic_event_new_token(struct sock *sk, const u8 *token, u32 len)
 	quic_event_queue(sk, QUIC_EVENT_NEW_TOKEN, token, len);
 }
 
+/* QUIC_EVENT_NEW_SESSION_TICKET: the server's NewSessionTicket message. */
+void quic_event_session_ticket(struct sock *sk, const u8 *msg, u32 len)
+{
+	quic_event_queue(sk, QUIC_EVENT_NEW_SESSION_TICKET, msg, len);
+}
+
 /* QUIC_EVENT_KEY_UPDATE: both directions use the keys of @phase. */
 void quic_event_key_update(struct sock *sk, u8 phase)
 {

@@ -53,6 +53,9 @@
  * @send_sid: the stream the last sendmsg() wrote to, -1 for none
  * @token: QUIC_SOCKOPT_TOKEN as set: the token a client's Initial carries
  * @token_len: its length
+ * @ticket: QUIC_SOCKOPT_SESSION_TICKET: as set (client: session state to
+ *	resume; server: ticket key), or a client's latest NewSessionTicket
+ * @ticket_len: its length
  * @conn: the connection
  */
 struct quic_sock {
@@ -66,6 +69,8 @@ struct quic_sock {
 	s64				send_sid;
 	u8				*token;
 	u32				token_len;
+	u8				*ticket;
+	u32				ticket_len;
 	struct quic_conn		conn;
 };
 
@@ -123,6 +128,7 @@ void quic_event_stream_max_data(struct sock *sk, s64 id, u64 max_data);
 void quic_event_stream_max_stream(struct sock *sk, bool uni, u64 count);
 void quic_event_key_update(struct sock *sk, u8 phase);
 void quic_event_new_token(struct sock *sk, const u8 *token, u32 len);
+void quic_event_session_ticket(struct sock *sk, const u8 *msg, u32 len);
 void quic_stream_reset(struct sock *sk, struct quic_stream *st, u64 code);
 
 #endif /* __NET_QUIC_SOCKET_H */

@@ -16,6 +16,7 @@
 #include "input.h"
 #include "output.h"
 #include "socket.h"
+#include "ticket.h"
 
 #define QUIC_OPT_GET	BIT(0)
 #define QUIC_OPT_SET	BIT(1)
@@ -84,6 +85,8 @@ void quic_sockopt_init(struct quic_sock *qs)
 	qs->alpn = NULL;
 	qs->token = NULL;
 	qs->token_len = 0;
+	qs->ticket = NULL;
+	qs->ticket_len = 0;
 }
 
 void quic_sockopt_destroy(struct quic_sock *qs)
@@ -93,6 +96,7 @@ void quic_sockopt_destroy(struct quic_sock *qs)
 	kfree(qs->token);
 	qs->token = NULL;
 	qs->token_len = 0;
+	quic_ticket_free(&qs->inet.sk);
 }
 
 /* QUIC_SOCKOPT_EVENT */
@@ -218,9 +222,19 @@ static int quic_sockopt_set_param(struct sock *sk, sockptr_t optval,
 	err = quic_param_check(&p);
 	if (err)
 		return err;
-	/* The peer's parameters are set only while a handshake resumes. */
-	if (p.remote)
-		return -EINVAL;
+	/* The peer's parameters are set by a client about to resume, from
+	 * those of the session's connection (RFC 9000 section 7.4.1), after
+	 * connect() at the latest: they bound its 0-RTT data until the
+	 * server's own arrive, and cannot change after that.
+	 */
+	if (p.remote) {
+		if (qs->conn.is_server || qs->conn.peer_params_set ||
+		    (sk->sk_state != QUIC_SS_CLOSED &&
+		     sk->sk_state != QUIC_SS_ESTABLISHING))
+			return -EISCONN;
+		quic_param_merge(&qs->remote_param, &p);
+		return 0;
+	}
 	quic_param_merge(&qs->local_param, &p);
 	return 0;
 }
@@ -521,9 +535,6 @@ static int quic_sockopt_get_close(struct sock *sk, int len,
 	return 0;
 }
 
-/* QUIC_SOCKOPT_TOKEN: a client has no token yet (NEW_TOKEN comes later);
- * a server socket has none to give.
- */
 /* QUIC_SOCKOPT_TOKEN (RFC 9000 section 8.1.3). A client gets the latest
  * NEW_TOKEN token of its connection, to set on a later socket, whose
  * first Initial then carries it. Servers have no token to give.
@@ -562,6 +573,40 @@ static int quic_sockopt_set_token(struct sock *sk, sockptr_t optval,
 	qs->token = token;
 	qs->token_len = optlen;
 	return 0;
+}
+
+/* QUIC_SOCKOPT_SESSION_TICKET (see ticket.c): the bytes as set, or a
+ * client's latest NewSessionTicket; optlen 0 when there are none.
+ */
+static int quic_sockopt_get_ticket(struct sock *sk, int len,
+				   char __user *optval, int __user *optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (len < qs->ticket_len)
+		return -EINVAL;
+	if (put_user(qs->ticket_len, optlen) ||
+	    copy_to_user(optval, qs->ticket, qs->ticket_len))
+		return -EFAULT;
+	return 0;
+}
+
+static int quic_sockopt_set_ticket(struct sock *sk, sockptr_t optval,
+				   unsigned int optlen)
+{
+	u8 *data;
+	int err;
+
+	if (optlen > QUIC_TICKET_MAX)
+		return -EINVAL;
+	if (!optlen)
+		return quic_ticket_set(sk, NULL, 0);
+	data = memdup_sockptr(optval, optlen);
+	if (IS_ERR(data))
+		return PTR_ERR(data);
+	err = quic_ticket_set(sk, data, optlen);
+	kfree_sensitive(data);
+	return err;
 }
 
 /* QUIC_SOCKOPT_STREAM_RESET and _STOP_SENDING (RFC 9000 section 3.5). */
@@ -766,6 +811,9 @@ int quic_setsockopt(struct sock *sk, int level, int optname,
 	case QUIC_SOCKOPT_TOKEN:
 		err = quic_sockopt_set_token(sk, optval, optlen);
 		break;
+	case QUIC_SOCKOPT_SESSION_TICKET:
+		err = quic_sockopt_set_ticket(sk, optval, optlen);
+		break;
 	default:
 		err = -EOPNOTSUPP;
 		break;
@@ -815,6 +863,9 @@ int quic_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case QUIC_SOCKOPT_TOKEN:
 		err = quic_sockopt_get_token(sk, len, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_SESSION_TICKET:
+		err = quic_sockopt_get_ticket(sk, len, optval, optlen);
 		break;
 	case QUIC_SOCKOPT_STREAM_OPEN:
 		err = quic_sockopt_get_stream_open(sk, len, optval, optlen);

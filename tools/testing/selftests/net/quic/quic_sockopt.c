@@ -454,8 +454,6 @@ TEST_F(quic_opt, param_bad_values)
 		FIELD(struct quic_transport_param, max_stream_data_uni, INT32_MAX / 4 + 1),
 		FIELD(struct quic_transport_param, remote, 2),
 		FIELD(struct quic_transport_param, reserved, 1),
-		/* The peer's parameters cannot be set before a handshake. */
-		FIELD(struct quic_transport_param, remote, 1),
 	};
 	struct quic_transport_param p;
 	unsigned int i;
@@ -1181,16 +1179,6 @@ TEST(set_token_client)
 	EXPECT_EQ(0, pending_call(fd, 0, QUIC_SOCKOPT_TOKEN, 0));
 	EXPECT_EQ(EINVAL, set_opt(fd, QUIC_SOCKOPT_TOKEN, big, sizeof(big)));
 	close(fd);
-}
-
-TEST(pending_get_session_ticket)
-{
-	pending(_metadata, 1, QUIC_SOCKOPT_SESSION_TICKET, "QUIC_SOCKOPT_SESSION_TICKET", 256);
-}
-
-TEST(pending_set_session_ticket)
-{
-	pending(_metadata, 0, QUIC_SOCKOPT_SESSION_TICKET, "QUIC_SOCKOPT_SESSION_TICKET", 16);
 }
 
 TEST(no_conn_set_crypto_secret)
