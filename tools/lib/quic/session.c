@@ -203,9 +203,7 @@ static int quic_run(int fd, const struct quic_handshake_opts *o, int server)
 	gnutls_session_t s;
 	int ret;
 
-	/* Session tickets need the post-handshake path (a later step). */
-	flags |= server ? GNUTLS_SERVER | GNUTLS_NO_AUTO_SEND_TICKET :
-			  GNUTLS_CLIENT;
+	flags |= server ? GNUTLS_SERVER : GNUTLS_CLIENT;
 	if (gnutls_init(&s, flags))
 		return -ENOMEM;
 	ret = server ? quic_server_creds(s, &creds, o) :
@@ -222,10 +220,22 @@ static int quic_run(int fd, const struct quic_handshake_opts *o, int server)
 	ret = quic_set_alpn(s, fd, o->alpns);
 	if (ret)
 		goto out;
+	/* Resumption: tickets issued by servers, taken by clients. */
+	ret = server ? quic_ticket_server_setup(s, fd) :
+		       quic_resume_prepare(s, fd, o->session_file);
+	if (ret)
+		goto out;
 	ret = quic_session_attach(s, fd, server);
 	if (ret)
 		goto out;
 	ret = quic_handshake_run(s, o->timeout_ms);
+	if (ret || server)
+		goto out;
+	if (o->resumed)
+		*o->resumed = !!gnutls_session_is_resumed(s);
+	/* The connection is up even if no ticket comes to save. */
+	if (o->session_file)
+		quic_resume_save(s, fd, o->session_file, 0);
 out:
 	gnutls_deinit(s);
 	quic_creds_free(&creds);

@@ -57,6 +57,7 @@ static struct {
 	const char	*ca;
 	const char	*output;
 	const char	*alpn;
+	const char	*session;
 	int		insecure;
 	int		verbose;
 } cfg = { .output = ".", .alpn = "hq-interop" };
@@ -70,7 +71,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: quic-client [--ca FILE | --insecure] [--output DIR] [--alpn LIST]\n"
-"                   [-v] URL...\n"
+"                   [--session FILE] [-v] URL...\n"
 "Fetch https://HOST:PORT/path URLs of one server over one QUIC connection\n"
 "with HTTP/0.9 (hq-interop), each on its own stream, in parallel.\n"
 "\n"
@@ -80,6 +81,9 @@ static void usage(FILE *f)
 "  -o, --output DIR   save each file as DIR/<basename of its path>\n"
 "                     (default .)\n"
 "  -a, --alpn LIST    comma-separated ALPN list (default hq-interop)\n"
+"  -s, --session FILE resume the TLS session saved in FILE if it holds one,\n"
+"                     then save this connection's there; prints whether\n"
+"                     the session was resumed\n"
 "  -v, --verbose      more detail (twice: libquic's handshake log)\n"
 "  -h, --help         this text\n"
 "\n"
@@ -310,12 +314,15 @@ static int handshake(int fd)
 		.ca_file = cfg.ca,
 		.insecure = cfg.insecure,
 		.timeout_ms = HQ_HANDSHAKE_MS,
+		.session_file = cfg.session,
 	};
+	int resumed = 0;
 	struct quic_event_option ev = { QUIC_EVENT_STREAM_UPDATE, 1 };
 	char alpn[256] = "";
 	socklen_t len = sizeof(alpn) - 1;
 	int ret;
 
+	o.resumed = &resumed;
 	ret = quic_client_handshake_opts(fd, &o);
 	if (ret) {
 		/* libquic said what TLS found; add where and how it ended. */
@@ -324,6 +331,8 @@ static int handshake(int fd)
 		explain_close(fd);
 		return -1;
 	}
+	if (cfg.session)
+		printf("session: %s\n", resumed ? "resumed" : "new");
 	getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_ALPN, alpn, &len);
 	if (cfg.verbose)
 		fprintf(stderr, "quic-client: connected to %s port %s, ALPN %s\n",
@@ -607,6 +616,7 @@ int main(int argc, char **argv)
 		{ "insecure",	no_argument,	   NULL, 'k' },
 		{ "output",	required_argument, NULL, 'o' },
 		{ "alpn",	required_argument, NULL, 'a' },
+		{ "session",	required_argument, NULL, 's' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{}
@@ -615,7 +625,7 @@ int main(int argc, char **argv)
 	struct stat sb;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "C:ko:a:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:ko:a:s:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			cfg.ca = optarg;
@@ -628,6 +638,9 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			cfg.alpn = optarg;
+			break;
+		case 's':
+			cfg.session = optarg;
 			break;
 		case 'v':
 			cfg.verbose++;

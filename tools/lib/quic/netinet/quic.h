@@ -37,6 +37,11 @@ extern "C" {
  *	certificates
  * @insecure: client: do not verify the server's certificate
  * @timeout_ms: give up after this long, 0 for 15 s
+ * @session_file: client: resume the session saved in this file, if it
+ *	holds one, and save the session of this connection there (waiting
+ *	up to 2 s after the handshake for the server's ticket)
+ * @resumed: client: if not NULL, set to 1 when the session was resumed
+ *	(no certificate exchanged), else 0
  */
 struct quic_handshake_opts {
 	const char	*hostname;
@@ -47,6 +52,8 @@ struct quic_handshake_opts {
 	const char	*psk_file;
 	int		insecure;
 	int		timeout_ms;
+	const char	*session_file;
+	int		*resumed;
 };
 
 int quic_client_handshake(int sockfd, const char *pkey_file,

@@ -501,6 +501,52 @@ test_retry()
 	check_files "$out" f1m f1k
 }
 
+# Resumption (RFC 8446 section 2.2) with a session file: the first
+# connection saves the server's ticket, the second resumes with it; a
+# ticket another server process issued (its own key) gives a full
+# handshake; a file that is no session is refused.
+test_resumption()
+{
+	local out=$tmp/out-resume s=$tmp/session rport=$((port + 2)) rc
+
+	mkdir -p "$out"
+	rm -f "$s"
+	client --ca "$tmp/ca.pem" -o "$out" --session "$s" \
+		"https://$v4:$port/f1k" > "$out.log" 2>&1 ||
+		{ cat "$out.log"; fail "first connection failed"; return; }
+	cat "$out.log"
+	grep -qx 'session: new' "$out.log" || fail "not a new session" || return
+	[ -s "$s" ] || fail "no session saved" || return
+	client --ca "$tmp/ca.pem" -o "$out" --session "$s" \
+		"https://$v4:$port/f1m" > "$out.log" 2>&1 ||
+		{ cat "$out.log"; fail "resumed connection failed"; return; }
+	cat "$out.log"
+	grep -qx 'session: resumed' "$out.log" ||
+		fail "the session was not resumed" || return
+	check_files "$out" f1k f1m || return
+	# Another process, another ticket key: a full handshake.
+	start_server "$tmp/server-resume.log" -l $v4:$rport -c "$tmp/srv.pem" \
+		-k "$tmp/srv.key" -r "$tmp/root" ||
+		fail "second quic-server did not start" || return
+	server_pids+=("$server_pid")
+	client --ca "$tmp/ca.pem" -o "$out" --session "$s" \
+		"https://$v4:$rport/f1k" > "$out.log" 2>&1
+	rc=$?
+	kill "$server_pid" 2> /dev/null
+	cat "$out.log"
+	[ $rc -eq 0 ] || fail "exit status $rc with a foreign ticket" || return
+	grep -qx 'session: new' "$out.log" ||
+		fail "a foreign ticket resumed" || return
+	echo garbage > "$s"
+	client --ca "$tmp/ca.pem" -o "$out" --session "$s" \
+		"https://$v4:$port/f1k" > "$out.log" 2>&1
+	rc=$?
+	cat "$out.log"
+	[ $rc -eq 1 ] || fail "exit status $rc with a bad session file" || return
+	grep -q 'not a QUIC session' "$out.log" ||
+		fail "no reason given for the bad session file"
+}
+
 setup_netns || skip "cannot set up the network namespaces"
 make_certs || { cat "$tmp/certtool.log"; skip "certtool failed"; }
 { make_files && take_sums; } || skip "cannot create the test files"
@@ -512,7 +558,7 @@ start_server "$tmp/server6.log" -l "[$v6]:$port" -c "$tmp/srv.pem" \
 	-k "$tmp/srv.key" -r "$tmp/root" || bail "quic-server (IPv6) did not start"
 server_pids+=("$server_pid")
 
-ktap_plan 13
+ktap_plan 14
 ktap_run parallel_fetch test_parallel_fetch
 ktap_run many_streams test_many_streams
 ktap_run ipv6 test_ipv6
@@ -525,5 +571,6 @@ ktap_run untrusted_certificate test_untrusted_certificate
 ktap_run server_setup_errors test_server_setup_errors
 ktap_run server_signals test_server_signals
 ktap_run retry test_retry
+ktap_run resumption test_resumption
 ktap_run server_alive kill -0 "$pid4"
 ktap_finish
