@@ -17,16 +17,37 @@
 #include "ticket.h"
 #include "token.h"
 
+/* A 0-RTT packet waits only behind its connection's Initial, so that
+ * small datagrams cannot fill the backlog. Called under the queue lock.
+ */
+static bool quic_listener_has_initial(struct sk_buff_head *q,
+				      const struct quic_packet_hdr *hdr)
+{
+	struct quic_packet_hdr h;
+	struct sk_buff *skb;
+
+	skb_queue_walk(q, skb) {
+		if (!quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN,
+					      &h) &&
+		    h.type == QUIC_PACKET_INITIAL && h.dcid_len == hdr->dcid_len &&
+		    !memcmp(h.dcid, hdr->dcid, h.dcid_len))
+			return true;
+	}
+	return false;
+}
+
 /**
- * quic_listener_queue - hand a new connection's Initial to the listener
+ * quic_listener_queue - hand a new connection's packet to the listener
  * @us: the UDP socket it arrived on
  * @skb: the datagram
+ * @hdr: its first packet's header: an Initial, or 0-RTT
  *
  * Context: softirq.
- * Return: true if queued (consumed), false if there is no listener or its
- * backlog is full.
+ * Return: true if queued (consumed), false if there is no listener, its
+ * backlog is full, or 0-RTT came with no Initial before it.
  */
-bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb)
+bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb,
+			 const struct quic_packet_hdr *hdr)
 {
 	struct sk_buff_head *q;
 	bool queued = false;
@@ -45,7 +66,9 @@ bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb)
 	 */
 	spin_lock(&q->lock);
 	if (sk->sk_state == QUIC_SS_LISTENING &&
-	    skb_queue_len(q) < READ_ONCE(sk->sk_max_ack_backlog)) {
+	    skb_queue_len(q) < READ_ONCE(sk->sk_max_ack_backlog) &&
+	    (hdr->type == QUIC_PACKET_INITIAL ||
+	     quic_listener_has_initial(q, hdr))) {
 		__skb_queue_tail(q, skb);
 		queued = true;
 	}
@@ -297,11 +320,18 @@ int quic_accept(struct sock *sk, struct sock **newsk, int flags, bool kern)
 		}
 		child = quic_cid_lookup(sock_net(sk), hdr.dcid, hdr.dcid_len);
 		if (child) {
-			/* A retransmitted Initial of an accepted connection. */
+			/* A retransmitted Initial of an accepted connection,
+			 * or 0-RTT that came after it.
+			 */
 			local_bh_disable();
 			quic_deliver(child, skb);
 			local_bh_enable();
 			sock_put(child);
+			continue;
+		}
+		/* 0-RTT whose Initial is not here (lost, or dropped). */
+		if (hdr.type != QUIC_PACKET_INITIAL) {
+			kfree_skb(skb);
 			continue;
 		}
 		if (!quic_accept_token(sk, skb, &hdr, &odcid, &retried,

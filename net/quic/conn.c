@@ -60,7 +60,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 		goto nomem;
 	c->is_server = is_server;
 	c->version = qs->config.version ?: QUIC_VERSION_V1;
-	for (i = 0; i < QUIC_CRYPTO_EARLY; i++)
+	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
 		quic_level_init(&c->levels[i]);
 	quic_pnspace_init(&c->path.space);
 	quic_ku_init(sk);
@@ -76,6 +76,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	quic_streams_init(&c->streams, is_server);
 	skb_queue_head_init(&c->pending);
 	skb_queue_head_init(&c->dgram_send);
+	skb_queue_head_init(&c->early_rx);
 
 	/* Our limits for the peer, from QUIC_SOCKOPT_TRANSPORT_PARAM. */
 	c->params.p = *lp;
@@ -84,12 +85,9 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	c->streams.limit_uni = lp->max_streams_uni;
 	c->streams.peer_max_bidi = lp->max_streams_bidi;
 	c->streams.peer_max_uni = lp->max_streams_uni;
-	/* The peer's, until its transport parameters arrive (section 7.4.1). */
-	c->peer.p = qs->remote_param;
-	c->send_max_data = qs->remote_param.max_data;
-	c->streams.max_bidi = qs->remote_param.max_streams_bidi;
-	c->streams.max_uni = qs->remote_param.max_streams_uni;
 	c->idle_timeout = lp->max_idle_timeout;
+	c->early_done = false;
+	quic_conn_remember_params(sk);
 
 	timer_setup(&c->loss_timer, quic_loss_timer_fn, 0);
 	timer_setup(&c->ack_timer, quic_ack_timer_fn, 0);
@@ -124,7 +122,7 @@ void quic_conn_destroy(struct sock *sk)
 	quic_timer_stop(sk, QUIC_DEFER_LOSS);
 	quic_timer_stop(sk, QUIC_DEFER_ACK);
 	quic_timer_stop(sk, QUIC_DEFER_IDLE);
-	for (i = 0; i < QUIC_CRYPTO_EARLY; i++) {
+	for (i = 0; i < QUIC_CRYPTO_MAX; i++) {
 		struct quic_level *lvl = &c->levels[i];
 
 		quic_crypto_key_free(&lvl->send_key);
@@ -138,6 +136,7 @@ void quic_conn_destroy(struct sock *sk)
 	quic_space_free(&c->path.space);
 	quic_sock_uncharge(sk, quic_streams_free(&c->streams));
 	skb_queue_purge(&c->pending);
+	skb_queue_purge(&c->early_rx);
 	quic_sock_uncharge(sk, quic_dgram_purge(sk));
 	dst_cache_destroy(&c->path.dst);
 	kfree(c->tx_frame);
@@ -148,6 +147,25 @@ void quic_conn_destroy(struct sock *sk)
 	c->tls_msg = NULL;
 	c->tls_msg_len = 0;
 	c->initialised = false;
+}
+
+/**
+ * quic_conn_remember_params - the peer's parameters, until its own arrive
+ * @sk: the socket
+ *
+ * RFC 9000 section 7.4.1: RFC 9000's defaults, or for a client that
+ * resumes the ones the application remembered, which allow it early data.
+ */
+void quic_conn_remember_params(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
+
+	c->peer.p = qs->remote_param;
+	c->send_max_data = qs->remote_param.max_data;
+	c->streams.max_bidi = qs->remote_param.max_streams_bidi;
+	c->streams.max_uni = qs->remote_param.max_streams_uni;
+	c->early_data = !c->is_server && qs->remote_set && !c->early_done;
 }
 
 /* Timers: each holds a socket reference while pending (sk_reset_timer). */
@@ -321,12 +339,37 @@ void quic_conn_discard_level(struct sock *sk, u8 level)
 	quic_rbuf_free(&lvl->crypto_recv);
 }
 
+/* RFC 9001 section 4.9.3: 0-RTT ends with 1-RTT keys; a server may
+ * keep its key for reordered packets, which we do not: the client sends
+ * again what they carried.
+ */
+static void quic_conn_early_done(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_level *lvl = &c->levels[QUIC_CRYPTO_EARLY];
+
+	c->early_done = true;
+	c->early_data = false;
+	quic_crypto_key_free(&lvl->send_key);
+	quic_crypto_key_free(&lvl->recv_key);
+	lvl->send_ready = false;
+	lvl->recv_ready = false;
+}
+
 /* Handshake complete: the state user space waits for in connect/accept. */
 static void quic_conn_established(struct sock *sk)
 {
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
 	if (sk->sk_state != QUIC_SS_ESTABLISHING)
 		return;
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHED);
+	quic_conn_early_done(sk);
+	/* What came for the application while TLS read the socket. */
+	if (!skb_queue_empty(&c->early_rx)) {
+		skb_queue_splice_tail_init(&c->early_rx, &sk->sk_receive_queue);
+		sk->sk_data_ready(sk);
+	}
 	/* RFC 9000 section 5.1.1: more IDs for the peer, now that 1-RTT
 	 * packets can carry them.
 	 */
@@ -384,7 +427,14 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 
 	if (!c->initialised || sk->sk_state != QUIC_SS_ESTABLISHING)
 		return -EINVAL;
-	if (s->level != QUIC_CRYPTO_HANDSHAKE && s->level != QUIC_CRYPTO_APP)
+	if (s->level != QUIC_CRYPTO_HANDSHAKE && s->level != QUIC_CRYPTO_APP &&
+	    s->level != QUIC_CRYPTO_EARLY)
+		return -EINVAL;
+	/* RFC 9001 section 4.6.1: 0-RTT goes from client to server only,
+	 * and not once 1-RTT keys are there.
+	 */
+	if (s->level == QUIC_CRYPTO_EARLY &&
+	    (c->early_done || s->send == c->is_server))
 		return -EINVAL;
 	if (!quic_cipher_find(s->type))
 		return -EINVAL;
@@ -398,6 +448,9 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 		return err;
 	*ready = true;
 
+	/* A client's first 1-RTT key ends its 0-RTT (section 4.9.3). */
+	if (s->level == QUIC_CRYPTO_APP && s->send && !c->is_server)
+		quic_conn_early_done(sk);
 	if (!s->send)
 		quic_input_replay(sk);
 	if (s->level == QUIC_CRYPTO_APP && lvl->send_ready && lvl->recv_ready) {

@@ -157,7 +157,8 @@ enum {
  * struct quic_conn - connection state of a QUIC socket
  * @is_server: our role
  * @version: the QUIC version in use
- * @levels: Initial, Handshake and 1-RTT (indexed by &enum quic_crypto_level)
+ * @levels: 1-RTT, Initial, Handshake and 0-RTT (indexed by &enum
+ *	quic_crypto_level); 0-RTT has keys only, its packets are 1-RTT's space
  * @ku: 1-RTT key update state
  * @path: path 0
  * @ids: connection IDs
@@ -207,6 +208,12 @@ enum {
  * @peer_close: the peer's CONNECTION_CLOSE, for the socket option
  * @peer_close_reason: its reason phrase
  * @peer_closed: @peer_close is valid
+ * @early_data: client: stream data and datagrams may be sent before the
+ *	handshake completes, in 0-RTT packets once the 0-RTT key is set,
+ *	within the remembered parameters (set for resumption)
+ * @early_done: 0-RTT is over: no more sent (client) or accepted (server)
+ * @early_rx: what arrived for the application during the handshake,
+ *	delivered when it completes (the TLS library reads the socket)
  * @tls_msg: post-handshake TLS message being gathered (ticket.c)
  * @tls_msg_len: bytes of it so far
  * @pending: packets waiting for their keys
@@ -228,7 +235,7 @@ enum {
 struct quic_conn {
 	bool			is_server;
 	u32			version;
-	struct quic_level	levels[QUIC_CRYPTO_EARLY];
+	struct quic_level	levels[QUIC_CRYPTO_MAX];
 	struct quic_key_update	ku;
 	struct quic_path	path;
 	struct quic_cids	ids;
@@ -278,6 +285,9 @@ struct quic_conn {
 	char			peer_close_reason[64];
 	bool			peer_closed;
 
+	bool			early_data;
+	bool			early_done;
+	struct sk_buff_head	early_rx;
 	u8			*tls_msg;
 	u32			tls_msg_len;
 	struct sk_buff_head	pending;
@@ -301,11 +311,14 @@ struct quic_conn {
 static inline struct quic_pnspace *quic_conn_space(struct quic_conn *c,
 						   u8 level)
 {
-	return level == QUIC_CRYPTO_APP ? &c->path.space : &c->levels[level].space;
+	/* RFC 9000 section 12.3: 0-RTT and 1-RTT share a space. */
+	return level == QUIC_CRYPTO_APP || level == QUIC_CRYPTO_EARLY ?
+	       &c->path.space : &c->levels[level].space;
 }
 
 int quic_conn_init(struct sock *sk, bool is_server);
 void quic_conn_destroy(struct sock *sk);
+void quic_conn_remember_params(struct sock *sk);
 int quic_conn_initial_keys(struct sock *sk, const struct quic_cid *dcid);
 int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);
 int quic_conn_get_tparams_ext(struct sock *sk, u8 *buf, u32 len);

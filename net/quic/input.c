@@ -486,6 +486,8 @@ static u8 quic_packet_level(enum quic_packet_type type)
 		return QUIC_CRYPTO_INITIAL;
 	case QUIC_PACKET_HANDSHAKE:
 		return QUIC_CRYPTO_HANDSHAKE;
+	case QUIC_PACKET_0RTT:
+		return QUIC_CRYPTO_EARLY;
 	case QUIC_PACKET_SHORT:
 		return QUIC_CRYPTO_APP;
 	default:
@@ -552,8 +554,13 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	}
 	level = quic_packet_level(hdr->type);
 	if (level == QUIC_CRYPTO_MAX)
-		return 0;	/* 0-RTT: later */
+		return 0;
 	if (hdr->type != QUIC_PACKET_SHORT && hdr->version != c->version)
+		return 0;
+	/* RFC 9000 section 17.2.3: only a client sends 0-RTT; RFC 9001
+	 * section 4.9.3: none is taken once 1-RTT keys are in use.
+	 */
+	if (level == QUIC_CRYPTO_EARLY && (!c->is_server || c->early_done))
 		return 0;
 	lvl = &c->levels[level];
 	space = quic_conn_space(c, level);
@@ -643,8 +650,10 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 		p += n;
 		plen -= n;
 	}
+	/* 0-RTT packets are acknowledged in 1-RTT ones, like those. */
 	quic_pnspace_record(space, pn, eliciting, ktime_get(),
-			    level == QUIC_CRYPTO_APP ? c->params.p.max_ack_delay : 0);
+			    level == QUIC_CRYPTO_APP || level == QUIC_CRYPTO_EARLY ?
+			    c->params.p.max_ack_delay : 0);
 	if (space->ack_deadline && !space->ack_immediate)
 		quic_timer_start(sk, QUIC_DEFER_ACK,
 				 max_t(s64, ktime_us_delta(space->ack_deadline,
@@ -795,10 +804,12 @@ void quic_udp_rcv(struct net *net, struct quic_udp_sock *us,
 	}
 	/* A new connection: RFC 9000 section 14.1, an Initial in a datagram
 	 * of less than 1200 bytes is dropped; section 7.2, its Destination
-	 * Connection ID is at least 8 bytes.
+	 * Connection ID is at least 8 bytes. Its 0-RTT packets wait with it
+	 * (RFC 9001 section 4.6.1), for accept() to hand them over.
 	 */
-	if (hdr.type == QUIC_PACKET_INITIAL && skb->len >= QUIC_MIN_UDP_PAYLOAD &&
-	    hdr.dcid_len >= QUIC_CID_LEN && quic_listener_queue(us, skb))
+	if (((hdr.type == QUIC_PACKET_INITIAL &&
+	      skb->len >= QUIC_MIN_UDP_PAYLOAD) || hdr.type == QUIC_PACKET_0RTT) &&
+	    hdr.dcid_len >= QUIC_CID_LEN && quic_listener_queue(us, skb, &hdr))
 		return;
 drop:
 	kfree_skb(skb);

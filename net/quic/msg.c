@@ -19,6 +19,14 @@
 void quic_sock_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	skb_set_owner_r(skb, sk);
+	/* During the handshake the TLS library reads the socket: stream
+	 * data (0-RTT, 0.5-RTT) and datagrams wait for its end.
+	 */
+	if (sk->sk_state == QUIC_SS_ESTABLISHING && !quic_rbuf_cb(skb)->event &&
+	    (quic_rbuf_cb(skb)->stream_id >= 0 || quic_rbuf_cb(skb)->datagram)) {
+		__skb_queue_tail(&quic_sk(sk)->conn.early_rx, skb);
+		return;
+	}
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);
 }
@@ -26,13 +34,19 @@ void quic_sock_queue_rcv(struct sock *sk, struct sk_buff *skb)
 /* Drop the data of stream @id waiting to be read (it was reset). */
 void quic_sock_purge_stream(struct sock *sk, s64 id)
 {
+	struct sk_buff_head *queues[] = { &sk->sk_receive_queue,
+					  &quic_sk(sk)->conn.early_rx };
 	struct sk_buff *skb, *tmp;
+	unsigned int i;
 
-	skb_queue_walk_safe(&sk->sk_receive_queue, skb, tmp) {
-		if (quic_rbuf_cb(skb)->event || quic_rbuf_cb(skb)->stream_id != id)
-			continue;
-		__skb_unlink(skb, &sk->sk_receive_queue);
-		kfree_skb(skb);
+	for (i = 0; i < ARRAY_SIZE(queues); i++) {
+		skb_queue_walk_safe(queues[i], skb, tmp) {
+			if (quic_rbuf_cb(skb)->event ||
+			    quic_rbuf_cb(skb)->stream_id != id)
+				continue;
+			__skb_unlink(skb, queues[i]);
+			kfree_skb(skb);
+		}
 	}
 }
 
@@ -251,6 +265,16 @@ static int quic_send_handshake(struct sock *sk, struct msghdr *msg,
 }
 
 /* Wait until @cond or the timeout; the socket lock is dropped meanwhile. */
+/* Stream data and datagrams may be written: after the handshake, or
+ * before it by a client that resumes (0-RTT, RFC 9001 section 4.6).
+ */
+static bool quic_sendable(struct sock *sk)
+{
+	return sk->sk_state == QUIC_SS_ESTABLISHED ||
+	       (sk->sk_state == QUIC_SS_ESTABLISHING &&
+		quic_sk(sk)->conn.early_data);
+}
+
 static int quic_wait(struct sock *sk, long *timeo, bool (*cond)(struct sock *))
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
@@ -264,7 +288,7 @@ static int quic_wait(struct sock *sk, long *timeo, bool (*cond)(struct sock *))
 			err = sock_error(sk);
 			break;
 		}
-		if (sk->sk_state != QUIC_SS_ESTABLISHED) {
+		if (!quic_sendable(sk)) {
 			err = -EPIPE;
 			break;
 		}
@@ -277,7 +301,7 @@ static int quic_wait(struct sock *sk, long *timeo, bool (*cond)(struct sock *))
 			break;
 		}
 		sk_wait_event(sk, timeo, cond(sk) || sk->sk_err ||
-			      sk->sk_state != QUIC_SS_ESTABLISHED, &wait);
+			      !quic_sendable(sk), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	return err;
@@ -446,7 +470,7 @@ int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		goto out;
 	}
 	err = -ENOTCONN;
-	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+	if (!quic_sendable(sk))
 		goto out;
 	timeo = sock_sndtimeo(sk, (msg->msg_flags & MSG_DONTWAIT) ||
 			      (mi.flags & MSG_DONTWAIT));

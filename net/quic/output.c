@@ -83,8 +83,9 @@ static bool quic_tx_put(struct quic_tx *tx, const struct quic_frame *f, u64 id)
 
 static u8 quic_long_type_bits(u32 version, u8 level)
 {
-	/* RFC 9000 section 17.2 Table 5; RFC 9369 section 3.2. */
-	u8 bits = level == QUIC_CRYPTO_INITIAL ? 0 : 2;
+	/* RFC 9000 section 17.2 Table 5; RFC 9369 section 3.2: v2 adds 1. */
+	u8 bits = level == QUIC_CRYPTO_INITIAL ? 0 :
+		  level == QUIC_CRYPTO_EARLY ? 1 : 2;
 
 	return version == QUIC_VERSION_V2 ? bits + 1 : bits;
 }
@@ -170,7 +171,8 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 	tx->p = p;
 	tx->end = tx->start + room - QUIC_TAG_LEN;
 	tx->pkt->pn = pn;
-	tx->pkt->level = level;
+	/* 0-RTT packets are acknowledged and lost as 1-RTT ones. */
+	tx->pkt->level = level == QUIC_CRYPTO_EARLY ? QUIC_CRYPTO_APP : level;
 	return true;
 }
 
@@ -578,6 +580,45 @@ static bool quic_app_pending(struct quic_conn *c, bool data)
 	return false;
 }
 
+/* Packets of congestion window a client's data leaves to its handshake
+ * until the handshake is confirmed: data sent before the Finished (0-RTT,
+ * 1-RTT) is only found lost once later packets are acknowledged, and the
+ * Finished must not wait behind it.
+ */
+#define QUIC_HS_CWND_RESERVE	3
+
+/* Whether stream data and datagrams may go now (RFC 9002 section 7). */
+static bool quic_data_cwnd_ok(const struct quic_conn *c, bool cwnd_ok)
+{
+	const struct quic_cong *cong = &c->path.cong;
+
+	if (!cwnd_ok || c->is_server || c->handshake_confirmed)
+		return cwnd_ok;
+	return cong->in_flight + (QUIC_HS_CWND_RESERVE + 1) * c->path.mtu <=
+	       cong->window;
+}
+
+/* RFC 9001 section 4.6.1: a resuming client's 0-RTT packets carry its
+ * stream data and datagrams until it has 1-RTT keys (no ACK, no CRYPTO:
+ * RFC 9000 section 12.4).
+ */
+static bool quic_early_pending(struct quic_conn *c, bool cwnd_ok)
+{
+	struct quic_stream *st;
+
+	if (!c->levels[QUIC_CRYPTO_EARLY].send_ready || c->early_done ||
+	    c->levels[QUIC_CRYPTO_APP].send_ready || c->close_pending ||
+	    !quic_data_cwnd_ok(c, cwnd_ok))
+		return false;
+	if (!skb_queue_empty(&c->dgram_send))
+		return true;
+	list_for_each_entry(st, &c->streams.send_queue, send_list)
+		if (st->reset_pending || st->stop_pending || st->max_pending ||
+		    st->blocked_pending || quic_stream_can_send_data(st))
+			return true;
+	return false;
+}
+
 /* Whether @level has something to send now. */
 static bool quic_level_pending(struct quic_conn *c, u8 level, bool cwnd_ok,
 			       ktime_t now)
@@ -585,6 +626,8 @@ static bool quic_level_pending(struct quic_conn *c, u8 level, bool cwnd_ok,
 	struct quic_level *lvl = &c->levels[level];
 	struct quic_pnspace *space = quic_conn_space(c, level);
 
+	if (level == QUIC_CRYPTO_EARLY)
+		return quic_early_pending(c, cwnd_ok);
 	if (!lvl->send_ready || space->discarded)
 		return false;
 	if (c->close_pending)
@@ -597,7 +640,8 @@ static bool quic_level_pending(struct quic_conn *c, u8 level, bool cwnd_ok,
 		return false;
 	if (quic_sbuf_pending(&lvl->crypto_send))
 		return true;
-	return level == QUIC_CRYPTO_APP && quic_app_pending(c, true);
+	return level == QUIC_CRYPTO_APP &&
+	       quic_app_pending(c, quic_data_cwnd_ok(c, cwnd_ok));
 }
 
 static u32 quic_path_payload_max(struct sock *sk)
@@ -625,17 +669,27 @@ static u32 quic_build_packet(struct sock *sk, struct sk_buff *skb, u8 level,
 
 	if (!quic_tx_begin(sk, skb, level, room, &tx))
 		return 0;
+	if (level == QUIC_CRYPTO_EARLY) {
+		quic_tx_datagrams(sk, &tx);
+		quic_tx_streams(sk, &tx, true);
+		goto seal;
+	}
 	quic_tx_ack(sk, &tx);
 	if (c->close_pending) {
 		quic_tx_close(sk, &tx);
 	} else {
-		if (cwnd_ok) {
+		/* RFC 9002 section 7.5: a probe goes whatever the window,
+		 * and carries the handshake data still unacknowledged.
+		 */
+		if (cwnd_ok || (c->ping_pending & BIT(level)))
 			quic_tx_crypto(sk, &tx);
-			if (level == QUIC_CRYPTO_APP) {
-				quic_tx_conn_control(sk, &tx);
+		if (cwnd_ok && level == QUIC_CRYPTO_APP) {
+			bool data = quic_data_cwnd_ok(c, cwnd_ok);
+
+			quic_tx_conn_control(sk, &tx);
+			if (data)
 				quic_tx_datagrams(sk, &tx);
-				quic_tx_streams(sk, &tx, true);
-			}
+			quic_tx_streams(sk, &tx, data);
 		}
 		if ((c->ping_pending & BIT(level)) && !tx.pkt->ack_eliciting) {
 			struct quic_frame *f = c->tx_frame;
@@ -646,6 +700,7 @@ static u32 quic_build_packet(struct sock *sk, struct sk_buff *skb, u8 level,
 		if (tx.pkt->ack_eliciting)
 			c->ping_pending &= ~BIT(level);
 	}
+seal:
 	if (!tx.pkt->nframes) {
 		kfree(tx.pkt);
 		return 0;
@@ -660,8 +715,9 @@ static u32 quic_build_packet(struct sock *sk, struct sk_buff *skb, u8 level,
 void quic_xmit(struct sock *sk)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
-	static const u8 order[] = { QUIC_CRYPTO_INITIAL, QUIC_CRYPTO_HANDSHAKE,
-				    QUIC_CRYPTO_APP };
+	/* RFC 9000 section 12.2: coalesced in this order. */
+	static const u8 order[] = { QUIC_CRYPTO_INITIAL, QUIC_CRYPTO_EARLY,
+				    QUIC_CRYPTO_HANDSHAKE, QUIC_CRYPTO_APP };
 	u32 mtu, used, n, pad_to, i, last, budget = 256;
 	struct sk_buff *skb;
 	bool cwnd_ok, any;

@@ -48,6 +48,8 @@
  * @local_param: our transport parameters
  * @remote_param: the peer's transport parameters (RFC 9000 defaults
  *	until the peer's arrive, or as set for resumption)
+ * @remote_set: user space set @remote_param: a client resumes, and may
+ *	send early data
  * @events: bit N set delivers event type N
  * @alpn: the ALPN list as set, NUL-terminated, or NULL
  * @send_sid: the stream the last sendmsg() wrote to, -1 for none
@@ -64,6 +66,7 @@ struct quic_sock {
 	struct quic_config		config;
 	struct quic_transport_param	local_param;
 	struct quic_transport_param	remote_param;
+	bool				remote_set;
 	u32				events;
 	char				*alpn;
 	s64				send_sid;
@@ -106,7 +109,9 @@ void quic_set_bound_addr(struct sock *sk, const union quic_addr *a);
 void quic_set_peer_addr(struct sock *sk, const union quic_addr *a);
 
 /* accept.c */
-bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb);
+struct quic_packet_hdr;
+bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb,
+			 const struct quic_packet_hdr *hdr);
 int quic_accept(struct sock *sk, struct sock **newsk, int flags, bool kern);
 
 /* msg.c */

@@ -233,6 +233,9 @@ static int quic_sockopt_set_param(struct sock *sk, sockptr_t optval,
 		     sk->sk_state != QUIC_SS_ESTABLISHING))
 			return -EISCONN;
 		quic_param_merge(&qs->remote_param, &p);
+		qs->remote_set = true;
+		if (qs->conn.initialised)
+			quic_conn_remember_params(sk);
 		return 0;
 	}
 	quic_param_merge(&qs->local_param, &p);

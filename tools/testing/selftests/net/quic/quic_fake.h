@@ -162,12 +162,18 @@ static int fake_msg_in(int fd, struct fake_msg *m, uint32_t tag)
 
 enum { FAKE_CH = 0xc1, FAKE_SH = 0x51, FAKE_EE = 0xee, FAKE_FIN = 0xf1 };
 
+/* fake_handshake_early(): 0-RTT keys the client and the server set. */
+#define FAKE_EARLY_CLI	1
+#define FAKE_EARLY_SRV	2
+#define FAKE_EARLY_KEY	0xe0
+
 /*
  * Run the handshake between a connected client socket @cli and a
  * listening socket @lsn; the server's connection socket goes to *@srv.
- * The message flow and secret order are TLS 1.3's (RFC 9001 section 4.1).
+ * The message flow and secret order are TLS 1.3's (RFC 9001 section 4.1);
+ * @early says who sets a 0-RTT key (FAKE_EARLY_*), after the ClientHello.
  */
-static int fake_handshake(int cli, int lsn, int *srv)
+static int fake_handshake_early(int cli, int lsn, int *srv, int early)
 {
 	struct fake_msg m;
 	uint32_t fin = FAKE_FIN;
@@ -176,6 +182,9 @@ static int fake_handshake(int cli, int lsn, int *srv)
 	if (fake_msg_out(cli, &m, FAKE_CH) ||
 	    fake_send_hs(cli, QUIC_CRYPTO_INITIAL, &m, sizeof(m)))
 		return fake_err[0] ? -1 : fake_fail_errno("client hello");
+	if ((early & FAKE_EARLY_CLI) &&
+	    fake_secret(cli, QUIC_CRYPTO_EARLY, 1, FAKE_EARLY_KEY))
+		return -1;
 	if (poll(&pfd, 1, fake_wait_ms) != 1)
 		FAKE_FAIL("listener: no connection within %d ms", fake_wait_ms);
 	*srv = accept(lsn, NULL, NULL);
@@ -184,6 +193,9 @@ static int fake_handshake(int cli, int lsn, int *srv)
 	fake_timeouts(*srv, fake_wait_ms);
 	if (fake_recv_hs(*srv, QUIC_CRYPTO_INITIAL, &m, sizeof(m)) ||
 	    fake_msg_in(*srv, &m, FAKE_CH))
+		return -1;
+	if ((early & FAKE_EARLY_SRV) &&
+	    fake_secret(*srv, QUIC_CRYPTO_EARLY, 0, FAKE_EARLY_KEY))
 		return -1;
 	/* Server: ServerHello at Initial, then Handshake keys and EE..Fin. */
 	m.tag = FAKE_SH;
@@ -213,6 +225,11 @@ static int fake_handshake(int cli, int lsn, int *srv)
 	if (fin != FAKE_FIN)
 		FAKE_FAIL("server: bad Finished %#x", fin);
 	return fake_secret(*srv, QUIC_CRYPTO_APP, 0, 0xb2);
+}
+
+static int fake_handshake(int cli, int lsn, int *srv)
+{
+	return fake_handshake_early(cli, lsn, srv, 0);
 }
 
 static ssize_t fake_send_stream(int fd, int64_t sid, uint32_t flags,
