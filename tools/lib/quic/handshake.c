@@ -64,6 +64,10 @@ struct quic_hs {
 	int			alert;		/* alert GnuTLS raised, -1 none */
 	struct quic_hs_msg	*out;
 	struct quic_hs_msg	**out_tail;
+	/* Client: the 0-RTT key waits until the ClientHello is out. */
+	uint8_t			early_secret[QUIC_CRYPTO_SECRET_BUFFER_SIZE];
+	size_t			early_len;
+	uint32_t		early_type;
 };
 
 static struct quic_hs *quic_hs_get(gnutls_session_t session)
@@ -147,8 +151,23 @@ static int quic_secret_cb(gnutls_session_t session,
 
 	if (!hs)
 		return -1;
-	if (level == QUIC_CRYPTO_EARLY)
-		return 0;	/* 0-RTT is not offered yet */
+	if (level == QUIC_CRYPTO_EARLY) {
+		/* RFC 9001 section 4.6.1: the cipher of the resumed session. */
+		type = quic_cipher_type(gnutls_early_cipher_get(session));
+		if (!type || len > sizeof(hs->early_secret))
+			return -1;
+		if (hs->server)
+			return rx ? quic_install(hs->fd, level, 0, type, rx, len) : 0;
+		/* 0-RTT packets must not overtake the Initial that lets the
+		 * server know the connection: installed after the flush.
+		 */
+		if (tx) {
+			memcpy(hs->early_secret, tx, len);
+			hs->early_len = len;
+			hs->early_type = type;
+		}
+		return 0;
+	}
 	type = quic_cipher_type(gnutls_cipher_get(session));
 	if (!type || len > QUIC_CRYPTO_SECRET_BUFFER_SIZE) {
 		quic_log(LOG_ERR, "unsupported cipher for QUIC");
@@ -235,6 +254,8 @@ static void quic_hs_deinit(void *data)
 	struct quic_hs *hs = data;
 	struct quic_hs_msg *m;
 
+	if (hs)
+		gnutls_memset(hs->early_secret, 0, sizeof(hs->early_secret));
 	while (hs && (m = hs->out)) {
 		hs->out = m->next;
 		free(m);
@@ -320,6 +341,17 @@ static int quic_flush(struct quic_hs *hs)
 		free(m);
 	}
 	hs->out_tail = &hs->out;
+	/* The ClientHello went: 0-RTT may follow it (RFC 9001 section 4.6). */
+	if (hs->early_len) {
+		int ret = quic_install(hs->fd, QUIC_CRYPTO_EARLY, 1,
+				       hs->early_type, hs->early_secret,
+				       hs->early_len);
+
+		gnutls_memset(hs->early_secret, 0, sizeof(hs->early_secret));
+		hs->early_len = 0;
+		if (ret)
+			return -errno;
+	}
 	return 0;
 }
 

@@ -4,7 +4,10 @@
  *
  * Server: GnuTLS issues tickets protected with the key of the socket's
  * QUIC_SOCKOPT_SESSION_TICKET (a listener's is inherited by the sockets it
- * accepts), or with a key made once per process.
+ * accepts), or with a key made once per process. They allow 0-RTT (RFC
+ * 9001 section 4.6.1), which a resumed session's ClientHello may bring;
+ * RFC 8446 section 8's anti-replay keeps, per process, the ClientHellos
+ * seen in the last 10 s: one seen before has its early data refused.
  *
  * Client: a session file holds what one connection leaves for the next:
  * the GnuTLS session state made from the server's NewSessionTicket, which
@@ -34,15 +37,60 @@
 #define QUIC_TICKET_WAIT_MS	2000
 #define QUIC_TICKET_MAX		4096	/* the kernel's bound */
 #define QUIC_TICKET_KEY_LEN	64	/* gnutls_session_ticket_key_generate */
+#define QUIC_REPLAY_SLOTS	4096
 
 static gnutls_datum_t quic_process_key;
+static gnutls_anti_replay_t quic_anti_replay;
 static int quic_process_key_err;
 static pthread_once_t quic_process_key_once = PTHREAD_ONCE_INIT;
+
+/* ClientHellos seen (hashes of GnuTLS's keys, which name the window). */
+static uint64_t quic_replay_seen[QUIC_REPLAY_SLOTS];
+static unsigned int quic_replay_next;
+static pthread_mutex_t quic_replay_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t quic_hash(const gnutls_datum_t *d)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	unsigned int i;
+
+	for (i = 0; i < d->size; i++)
+		h = (h ^ d->data[i]) * 1099511628211ULL;
+	return h | 1;	/* 0 is a free slot */
+}
+
+/* GnuTLS's anti-replay store: GNUTLS_E_DB_ENTRY_EXISTS for a replay. */
+static int quic_replay_add(void *ptr, time_t exp, const gnutls_datum_t *key,
+			   const gnutls_datum_t *data)
+{
+	uint64_t h = quic_hash(key);
+	unsigned int i;
+	int ret = 0;
+
+	pthread_mutex_lock(&quic_replay_lock);
+	for (i = 0; i < QUIC_REPLAY_SLOTS; i++) {
+		if (quic_replay_seen[i] == h) {
+			ret = GNUTLS_E_DB_ENTRY_EXISTS;
+			break;
+		}
+	}
+	if (!ret) {
+		quic_replay_seen[quic_replay_next] = h;
+		quic_replay_next = (quic_replay_next + 1) % QUIC_REPLAY_SLOTS;
+	}
+	pthread_mutex_unlock(&quic_replay_lock);
+	return ret;
+}
 
 static void quic_process_key_make(void)
 {
 	quic_process_key_err =
 		gnutls_session_ticket_key_generate(&quic_process_key);
+	if (!quic_process_key_err)
+		quic_process_key_err = gnutls_anti_replay_init(&quic_anti_replay);
+	if (!quic_process_key_err)
+		gnutls_anti_replay_set_add_function(quic_anti_replay,
+						    quic_replay_add);
 }
 
 /**
@@ -58,6 +106,12 @@ int quic_ticket_server_setup(gnutls_session_t s, int fd)
 	socklen_t len = sizeof(key);
 	gnutls_datum_t k;
 
+	pthread_once(&quic_process_key_once, quic_process_key_make);
+	if (quic_process_key_err)
+		return -ENOMEM;
+	/* RFC 9001 section 4.6.1: tickets that allow 0-RTT say 0xffffffff. */
+	gnutls_record_set_max_early_data_size(s, 0xffffffffu);
+	gnutls_anti_replay_enable(s, quic_anti_replay);
 	if (!getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, key, &len) &&
 	    len == QUIC_TICKET_KEY_LEN) {
 		k.data = key;
@@ -67,9 +121,6 @@ int quic_ticket_server_setup(gnutls_session_t s, int fd)
 	if (len && len != QUIC_TICKET_KEY_LEN)
 		quic_log(LOG_NOTICE, "ticket key of %u bytes ignored (want %d)",
 			 len, QUIC_TICKET_KEY_LEN);
-	pthread_once(&quic_process_key_once, quic_process_key_make);
-	if (quic_process_key_err)
-		return -ENOMEM;
 	return gnutls_session_ticket_enable_server(s, &quic_process_key) ?
 	       -EINVAL : 0;
 }
@@ -112,6 +163,81 @@ static ssize_t quic_session_read(const char *file, unsigned char *buf,
 	return n < 0 ? -errno : len;
 }
 
+/*
+ * The session of @file: *@state points into a per-thread buffer. Returns
+ * 1, 0 when there is none (no file, or empty), or a negative errno.
+ */
+static int quic_session_load(const char *file, gnutls_datum_t *state,
+			     struct quic_transport_param *tp)
+{
+	static __thread unsigned char buf[QUIC_SESSION_MAX];
+	uint32_t slen, tlen;
+	ssize_t len;
+
+	len = quic_session_read(file, buf, sizeof(buf));
+	if (len < 0) {
+		quic_log(LOG_ERR, "session file %s: %s", file, strerror(-len));
+		return len;
+	}
+	if (!len)
+		return 0;
+	if (len < 12 || memcmp(buf, QUIC_SESSION_MAGIC, 4))
+		goto bad;
+	slen = quic_get_be32(buf + 4);
+	if (slen > (size_t)len - 12)
+		goto bad;
+	tlen = quic_get_be32(buf + 8 + slen);
+	if (tlen > sizeof(*tp) || 12 + slen + tlen != (size_t)len)
+		goto bad;
+	memset(tp, 0, sizeof(*tp));
+	memcpy(tp, buf + 12 + slen, tlen);
+	tp->remote = 1;
+	state->data = buf + 8;
+	state->size = slen;
+	return 1;
+bad:
+	quic_log(LOG_ERR, "session file %s: not a QUIC session", file);
+	return -EINVAL;
+}
+
+static int quic_session_set_params(int fd, const char *file,
+				   const struct quic_transport_param *tp)
+{
+	if (!setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, tp,
+			sizeof(*tp)))
+		return 0;
+	quic_log(LOG_ERR, "session file %s: its transport parameters: %s",
+		 file, strerror(errno));
+	return -errno;
+}
+
+/**
+ * quic_session_params - ready a connected client socket for early data
+ * @sockfd: the socket, after connect() and before the handshake
+ * @session_file: the session file of quic_handshake_opts
+ *
+ * Sets the server's parameters the session remembered (RFC 9000 section
+ * 7.4.1), so that stream data and datagrams written from now on go in
+ * 0-RTT packets (quic_handshake_opts.early_data).
+ *
+ * Return: 1 when the file holds a session, 0 when it holds none, or a
+ * negative errno.
+ */
+int quic_session_params(int sockfd, const char *session_file)
+{
+	struct quic_transport_param tp;
+	gnutls_datum_t state;
+	int ret;
+
+	ret = quic_session_load(session_file, &state, &tp);
+	if (ret == 1) {
+		gnutls_memset(state.data, 0, state.size);
+		ret = quic_session_set_params(sockfd, session_file, &tp);
+		return ret ?: 1;
+	}
+	return ret;
+}
+
 /**
  * quic_resume_prepare - a client resumes the session of @file
  * @s: the client session, before its handshake
@@ -127,42 +253,21 @@ static ssize_t quic_session_read(const char *file, unsigned char *buf,
  */
 int quic_resume_prepare(gnutls_session_t s, int fd, const char *file)
 {
-	static __thread unsigned char buf[QUIC_SESSION_MAX];
+	static __thread unsigned char buf[QUIC_TICKET_MAX];
 	struct quic_transport_param tp;
-	uint32_t slen, tlen;
 	gnutls_datum_t d;
 	socklen_t optlen;
-	ssize_t len;
 	int ret;
 
 	if (file) {
-		len = quic_session_read(file, buf, sizeof(buf));
-		if (len < 0) {
-			quic_log(LOG_ERR, "session file %s: %s", file,
-				 strerror(-len));
-			return len;
+		ret = quic_session_load(file, &d, &tp);
+		if (ret <= 0)
+			return ret;
+		ret = quic_session_set_params(fd, file, &tp);
+		if (ret) {
+			gnutls_memset(d.data, 0, d.size);
+			return ret;
 		}
-		if (!len)
-			return 0;
-		if (len < 12 || memcmp(buf, QUIC_SESSION_MAGIC, 4))
-			goto bad;
-		slen = quic_get_be32(buf + 4);
-		if (slen > (size_t)len - 12)
-			goto bad;
-		tlen = quic_get_be32(buf + 8 + slen);
-		if (tlen > sizeof(tp) || 12 + slen + tlen != (size_t)len)
-			goto bad;
-		memset(&tp, 0, sizeof(tp));
-		memcpy(&tp, buf + 12 + slen, tlen);
-		tp.remote = 1;
-		if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp,
-			       sizeof(tp))) {
-			quic_log(LOG_ERR, "session file %s: its transport parameters: %s",
-				 file, strerror(errno));
-			return -errno;
-		}
-		d.data = buf + 8;
-		d.size = slen;
 	} else {
 		optlen = sizeof(buf);
 		if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, buf,
@@ -172,16 +277,13 @@ int quic_resume_prepare(gnutls_session_t s, int fd, const char *file)
 		d.size = optlen;
 	}
 	ret = gnutls_session_set_data(s, d.data, d.size);
-	gnutls_memset(buf, 0, sizeof(buf));
+	gnutls_memset(d.data, 0, d.size);
 	if (ret) {
 		quic_log(LOG_ERR, "session state: %s", gnutls_strerror(ret));
 		return -EINVAL;
 	}
 	setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, NULL, 0);
 	return 0;
-bad:
-	quic_log(LOG_ERR, "session file %s: not a QUIC session", file);
-	return -EINVAL;
 }
 
 static int quic_session_write(const char *file, const gnutls_datum_t *d,

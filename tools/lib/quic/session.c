@@ -204,6 +204,11 @@ static int quic_run(int fd, const struct quic_handshake_opts *o, int server)
 	int ret;
 
 	flags |= server ? GNUTLS_SERVER : GNUTLS_CLIENT;
+	/* 0-RTT (RFC 9001 section 4.6): servers take it from resumed
+	 * sessions, clients offer it when asked to.
+	 */
+	if (server || o->early_data)
+		flags |= GNUTLS_ENABLE_EARLY_DATA;
 	if (gnutls_init(&s, flags))
 		return -ENOMEM;
 	ret = server ? quic_server_creds(s, &creds, o) :
@@ -233,6 +238,9 @@ static int quic_run(int fd, const struct quic_handshake_opts *o, int server)
 		goto out;
 	if (o->resumed)
 		*o->resumed = !!gnutls_session_is_resumed(s);
+	if (o->early_accepted)
+		*o->early_accepted = !!(gnutls_session_get_flags(s) &
+					GNUTLS_SFLAGS_EARLY_DATA);
 	/* The connection is up even if no ticket comes to save. */
 	if (o->session_file)
 		quic_resume_save(s, fd, o->session_file, 0);

@@ -58,6 +58,7 @@ static struct {
 	const char	*output;
 	const char	*alpn;
 	const char	*session;
+	int		zerortt;
 	int		insecure;
 	int		verbose;
 } cfg = { .output = ".", .alpn = "hq-interop" };
@@ -71,7 +72,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: quic-client [--ca FILE | --insecure] [--output DIR] [--alpn LIST]\n"
-"                   [--session FILE] [-v] URL...\n"
+"                   [--session FILE [--0rtt]] [-v] URL...\n"
 "Fetch https://HOST:PORT/path URLs of one server over one QUIC connection\n"
 "with HTTP/0.9 (hq-interop), each on its own stream, in parallel.\n"
 "\n"
@@ -84,6 +85,8 @@ static void usage(FILE *f)
 "  -s, --session FILE resume the TLS session saved in FILE if it holds one,\n"
 "                     then save this connection's there; prints whether\n"
 "                     the session was resumed\n"
+"  -0, --0rtt         with --session: send the requests as 0-RTT early data\n"
+"                     when resuming; prints whether the server took them\n"
 "  -v, --verbose      more detail (twice: libquic's handshake log)\n"
 "  -h, --help         this text\n"
 "\n"
@@ -315,14 +318,16 @@ static int handshake(int fd)
 		.insecure = cfg.insecure,
 		.timeout_ms = HQ_HANDSHAKE_MS,
 		.session_file = cfg.session,
+		.early_data = cfg.zerortt,
 	};
-	int resumed = 0;
+	int resumed = 0, early = 0;
 	struct quic_event_option ev = { QUIC_EVENT_STREAM_UPDATE, 1 };
 	char alpn[256] = "";
 	socklen_t len = sizeof(alpn) - 1;
 	int ret;
 
 	o.resumed = &resumed;
+	o.early_accepted = &early;
 	ret = quic_client_handshake_opts(fd, &o);
 	if (ret) {
 		/* libquic said what TLS found; add where and how it ended. */
@@ -333,6 +338,8 @@ static int handshake(int fd)
 	}
 	if (cfg.session)
 		printf("session: %s\n", resumed ? "resumed" : "new");
+	if (cfg.zerortt && resumed)
+		printf("0-RTT: %s\n", early ? "accepted" : "rejected");
 	getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_ALPN, alpn, &len);
 	if (cfg.verbose)
 		fprintf(stderr, "quic-client: connected to %s port %s, ALPN %s\n",
@@ -617,6 +624,7 @@ int main(int argc, char **argv)
 		{ "output",	required_argument, NULL, 'o' },
 		{ "alpn",	required_argument, NULL, 'a' },
 		{ "session",	required_argument, NULL, 's' },
+		{ "0rtt",	no_argument,	   NULL, '0' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{}
@@ -625,7 +633,7 @@ int main(int argc, char **argv)
 	struct stat sb;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "C:ko:a:s:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:ko:a:s:0vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			cfg.ca = optarg;
@@ -642,6 +650,9 @@ int main(int argc, char **argv)
 		case 's':
 			cfg.session = optarg;
 			break;
+		case '0':
+			cfg.zerortt = 1;
+			break;
 		case 'v':
 			cfg.verbose++;
 			break;
@@ -656,6 +667,10 @@ int main(int argc, char **argv)
 	if (optind == argc) {
 		err_msg("no URL given");
 		usage(stderr);
+		return 2;
+	}
+	if (cfg.zerortt && !cfg.session) {
+		err_msg("--0rtt needs --session");
 		return 2;
 	}
 	if (cfg.ca && cfg.insecure) {
@@ -687,6 +702,17 @@ int main(int argc, char **argv)
 	fd = connect_server();
 	if (fd < 0)
 		return 1;
+	/* RFC 9001 section 4.6: the requests go before the handshake, in
+	 * 0-RTT packets, within what the server allowed last time.
+	 */
+	if (cfg.zerortt) {
+		int ret = quic_session_params(fd, cfg.session);
+
+		if (ret < 0 || (ret > 0 && send_requests(fd) < 0)) {
+			close(fd);
+			return 1;
+		}
+	}
 	if (handshake(fd)) {
 		close(fd);
 		return 1;

@@ -42,6 +42,10 @@ extern "C" {
  *	up to 2 s after the handshake for the server's ticket)
  * @resumed: client: if not NULL, set to 1 when the session was resumed
  *	(no certificate exchanged), else 0
+ * @early_data: client: offer 0-RTT when resuming; the stream data and
+ *	datagrams written before the handshake go in 0-RTT packets
+ * @early_accepted: client: if not NULL, set to 1 when the server took
+ *	the 0-RTT data, else 0 (what was sent in it is sent again in 1-RTT)
  */
 struct quic_handshake_opts {
 	const char	*hostname;
@@ -54,6 +58,8 @@ struct quic_handshake_opts {
 	int		timeout_ms;
 	const char	*session_file;
 	int		*resumed;
+	int		early_data;
+	int		*early_accepted;
 };
 
 int quic_client_handshake(int sockfd, const char *pkey_file,
@@ -65,6 +71,7 @@ int quic_client_handshake_opts(int sockfd,
 int quic_server_handshake_opts(int sockfd,
 			       const struct quic_handshake_opts *opts);
 int quic_handshake(gnutls_session_t session);
+int quic_session_params(int sockfd, const char *session_file);
 
 ssize_t quic_sendmsg(int sockfd, const void *msg, size_t len, int64_t sid,
 		     uint32_t flags);

@@ -547,6 +547,30 @@ test_resumption()
 		fail "no reason given for the bad session file"
 }
 
+# 0-RTT (RFC 9001 section 4.6): resuming with --0rtt sends the requests
+# in early data, which the server takes; the files arrive whole.
+test_zerortt()
+{
+	local out=$tmp/out-0rtt s=$tmp/session-0rtt
+
+	mkdir -p "$out"
+	rm -f "$s"
+	client --ca "$tmp/ca.pem" -o "$out" --session "$s" --0rtt \
+		"https://$v4:$port/f1k" > "$out.log" 2>&1 ||
+		{ cat "$out.log"; fail "first connection failed"; return; }
+	cat "$out.log"
+	grep -q '^0-RTT' "$out.log" && fail "0-RTT without a session" && return
+	client --ca "$tmp/ca.pem" -o "$out" --session "$s" --0rtt \
+		"https://$v4:$port/f1m" "https://$v4:$port/f1k" > "$out.log" 2>&1 ||
+		{ cat "$out.log"; fail "0-RTT connection failed"; return; }
+	cat "$out.log"
+	grep -qx 'session: resumed' "$out.log" ||
+		fail "the session was not resumed" || return
+	grep -qx '0-RTT: accepted' "$out.log" ||
+		fail "the server did not take the early data" || return
+	check_files "$out" f1m f1k
+}
+
 setup_netns || skip "cannot set up the network namespaces"
 make_certs || { cat "$tmp/certtool.log"; skip "certtool failed"; }
 { make_files && take_sums; } || skip "cannot create the test files"
@@ -558,7 +582,7 @@ start_server "$tmp/server6.log" -l "[$v6]:$port" -c "$tmp/srv.pem" \
 	-k "$tmp/srv.key" -r "$tmp/root" || bail "quic-server (IPv6) did not start"
 server_pids+=("$server_pid")
 
-ktap_plan 14
+ktap_plan 15
 ktap_run parallel_fetch test_parallel_fetch
 ktap_run many_streams test_many_streams
 ktap_run ipv6 test_ipv6
@@ -572,5 +596,6 @@ ktap_run server_setup_errors test_server_setup_errors
 ktap_run server_signals test_server_signals
 ktap_run retry test_retry
 ktap_run resumption test_resumption
+ktap_run zerortt test_zerortt
 ktap_run server_alive kill -0 "$pid4"
 ktap_finish
