@@ -267,17 +267,36 @@ void quic_release_cb(struct sock *sk)
 	}
 }
 
-/* Restart the idle timer (RFC 9000 section 10.1). */
+/* QUIC_CONFIG.keepalive_probe_interval of an established connection. */
+static u64 quic_keepalive_us(struct sock *sk)
+{
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return 0;
+	return quic_sk(sk)->config.keepalive_probe_interval;
+}
+
+/* The idle timeout in force: at least three PTOs (section 10.1). */
+static u64 quic_idle_us(struct sock *sk)
+{
+	u64 timeout = quic_sk(sk)->conn.idle_timeout;
+
+	return timeout ? max(timeout, 3ULL * quic_recovery_pto_us(sk)) : 0;
+}
+
+/* Restart the idle timer (RFC 9000 section 10.1); it also times the
+ * keepalive PINGs (section 10.1.2) when there are any.
+ */
 void quic_conn_touch(struct sock *sk)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
-	u64 timeout = c->idle_timeout, pto3 = 3ULL * quic_recovery_pto_us(sk);
+	u64 idle = quic_idle_us(sk), keepalive = quic_keepalive_us(sk);
 
 	c->last_activity = ktime_get();
-	if (!timeout || sk->sk_state == QUIC_SS_CLOSING)
+	if ((!idle && !keepalive) || sk->sk_state == QUIC_SS_CLOSING)
 		return;
-	/* Section 10.1: at least three PTOs. */
-	quic_timer_start(sk, QUIC_DEFER_IDLE, max(timeout, pto3));
+	if (keepalive && (!idle || keepalive < idle))
+		idle = keepalive;
+	quic_timer_start(sk, QUIC_DEFER_IDLE, idle);
 }
 
 /**
@@ -691,7 +710,7 @@ void quic_conn_stateless_reset(struct sock *sk)
 void quic_conn_idle_timeout(struct sock *sk)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
-	u64 idle = c->idle_timeout;
+	u64 idle = quic_idle_us(sk), keepalive = quic_keepalive_us(sk), next;
 	s64 quiet = ktime_us_delta(ktime_get(), c->last_activity);
 
 	if (sk->sk_state == QUIC_SS_CLOSING) {
@@ -702,9 +721,22 @@ void quic_conn_idle_timeout(struct sock *sk)
 	if (sk->sk_state != QUIC_SS_ESTABLISHED &&
 	    sk->sk_state != QUIC_SS_ESTABLISHING)
 		return;
-	idle = max(idle, 3ULL * quic_recovery_pto_us(sk));
-	if (quiet < (s64)idle) {
-		quic_timer_start(sk, QUIC_DEFER_IDLE, idle - quiet);
+	if (!idle || quiet < (s64)idle) {
+		next = idle ? idle - quiet : U64_MAX;
+		/* Section 10.1.2: a PING every interval of silence keeps
+		 * the peer (and NATs on the way) from timing out.
+		 */
+		if (keepalive) {
+			if (quiet >= (s64)keepalive) {
+				c->ping_pending |= BIT(QUIC_CRYPTO_APP);
+				quic_xmit(sk);
+				next = min(next, keepalive);
+			} else {
+				next = min_t(u64, next, keepalive - quiet);
+			}
+		}
+		if (next != U64_MAX)
+			quic_timer_start(sk, QUIC_DEFER_IDLE, next);
 		return;
 	}
 	/* RFC 9000 section 10.1: silently closed, no CONNECTION_CLOSE. */

@@ -290,6 +290,41 @@ TEST_F(conn, idle_timeout)
 	EXPECT_EQ(ETIMEDOUT, errno);
 }
 
+/*
+ * RFC 9000 section 10.1.2: with keepalive_probe_interval (1 s) the client
+ * PINGs a silent connection, which outlives twice the idle timeout (3 s)
+ * at both ends and still carries data.
+ */
+TEST_F(conn, keepalive)
+{
+	struct quic_transport_param p = {};
+	struct quic_config cfg = {};
+	socklen_t len = sizeof(p);
+	char buf[8];
+
+	ASSERT_EQ(0, getsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
+				&p, &len));
+	p.max_idle_timeout = 3000000;
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
+				&p, sizeof(p)));
+	cfg.keepalive_probe_interval = 1000000;
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
+				sizeof(cfg)));
+	len = sizeof(cfg);
+	ASSERT_EQ(0, getsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
+				&len));
+	EXPECT_EQ(1000000U, cfg.keepalive_probe_interval);
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	sleep(7);
+	errno = 0;
+	EXPECT_EQ(-1, recv(self->cli, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	errno = 0;
+	EXPECT_EQ(-1, recv(self->srv, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	transfer(_metadata, self->cli, self->srv, 1000, 0);
+}
+
 /* Garbage to the server's port changes nothing for a live connection. */
 TEST_F(conn, garbage_datagrams)
 {
