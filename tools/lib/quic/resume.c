@@ -327,7 +327,8 @@ static int quic_session_write(const char *file, const gnutls_datum_t *d,
  * @s: the session
  * @fd: its socket
  * @file: where to save it
- * @timeout_ms: how long to wait for the server's ticket, 0 for 2 s
+ * @timeout_ms: how long to wait for the server's ticket, 0 for the
+ *	socket's QUIC_CONFIG.receive_session_ticket seconds, or else 2 s
  *
  * The server's NewSessionTicket comes a round trip after the handshake;
  * the kernel keeps it (QUIC_SOCKOPT_SESSION_TICKET) and GnuTLS turns it
@@ -345,8 +346,15 @@ int quic_resume_save(gnutls_session_t s, int fd, const char *file,
 	gnutls_datum_t d;
 	int waited, ret;
 
-	if (timeout_ms <= 0)
+	if (timeout_ms <= 0) {
+		struct quic_config cfg = {};
+		socklen_t clen = sizeof(cfg);
+
 		timeout_ms = QUIC_TICKET_WAIT_MS;
+		if (!getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen) &&
+		    cfg.receive_session_ticket)
+			timeout_ms = cfg.receive_session_ticket * 1000;
+	}
 	for (waited = 0; waited < timeout_ms; waited += 2) {
 		len = sizeof(nst);
 		if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, nst,
