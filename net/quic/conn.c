@@ -72,6 +72,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	 */
 	c->path.validated = !is_server;
 	quic_recovery_init(&c->path, qs->config.initial_smoothed_rtt);
+	c->path.cong.algo = qs->config.congestion_control_algo;
 	quic_cids_init(&c->ids);
 	quic_streams_init(&c->streams, is_server);
 	skb_queue_head_init(&c->pending);

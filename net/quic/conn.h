@@ -68,19 +68,29 @@ struct quic_rtt {
 };
 
 /**
- * struct quic_cong - NewReno congestion controller (RFC 9002 section 7)
+ * struct quic_cong - congestion controller (RFC 9002 section 7)
+ * @algo: &enum quic_cong_algo: NewReno or CUBIC (cubic.c)
  * @window: congestion_window, bytes
  * @ssthresh: slow start threshold, bytes
  * @in_flight: bytes_in_flight
  * @recovery_start: congestion_recovery_start_time, 0 for none
- * @acked_bytes: bytes acknowledged in congestion avoidance, toward +1 MSS
+ * @acked_bytes: bytes acknowledged in congestion avoidance, toward growth
+ * @cubic_w_max: CUBIC: the window before the last reduction (RFC 9438)
+ * @cubic_k_ms: CUBIC: K, when W_cubic gets back to @cubic_w_max
+ * @cubic_epoch: CUBIC: when growth started, ms (ktime), 0 for not yet
+ * @cubic_w_est: CUBIC: the Reno-friendly estimate, bytes
  */
 struct quic_cong {
+	u8	algo;
 	u32	window;
 	u32	ssthresh;
 	u32	in_flight;
 	ktime_t	recovery_start;
 	u32	acked_bytes;
+	u32	cubic_w_max;
+	u64	cubic_k_ms;
+	s64	cubic_epoch;
+	u32	cubic_w_est;
 };
 
 /**

@@ -9,6 +9,7 @@
 
 #include <linux/slab.h>
 
+#include "cubic.h"
 #include "output.h"
 #include "socket.h"
 
@@ -223,7 +224,7 @@ static void quic_rtt_update(struct sock *sk, u32 latest, u32 ack_delay)
 	rtt->smoothed = (7 * (u64)rtt->smoothed + adjusted) / 8;
 }
 
-/* NewReno, RFC 9002 section 7.3.1 and 7.3.2 */
+/* NewReno, RFC 9002 section 7.3.1 and 7.3.2; or CUBIC (RFC 9438). */
 static void quic_cong_on_acked(struct sock *sk, struct quic_sent_pkt *pkt)
 {
 	struct quic_path *path = &quic_sk(sk)->conn.path;
@@ -231,6 +232,11 @@ static void quic_cong_on_acked(struct sock *sk, struct quic_sent_pkt *pkt)
 
 	if (!pkt->in_flight || ktime_compare(pkt->time, cong->recovery_start) <= 0)
 		return;
+	if (cong->algo == QUIC_CONG_ALG_CUBIC) {
+		quic_cubic_on_acked(cong, path->mtu, pkt->size, ktime_get(),
+				    path->rtt.smoothed);
+		return;
+	}
 	if (cong->window < cong->ssthresh) {
 		cong->window += pkt->size;
 		return;
@@ -251,6 +257,10 @@ static void quic_cong_on_lost(struct sock *sk, ktime_t sent, ktime_t now)
 	if (ktime_compare(sent, cong->recovery_start) <= 0)
 		return;
 	cong->recovery_start = now;
+	if (cong->algo == QUIC_CONG_ALG_CUBIC) {
+		quic_cubic_on_congestion(cong, path->mtu);
+		return;
+	}
 	cong->ssthresh = max(cong->window / 2,
 			     QUIC_MIN_WINDOW_PACKETS * path->mtu);
 	cong->window = cong->ssthresh;
@@ -265,6 +275,7 @@ static void quic_cong_persistent(struct sock *sk)
 	path->cong.window = QUIC_MIN_WINDOW_PACKETS * path->mtu;
 	path->cong.acked_bytes = 0;
 	path->cong.recovery_start = 0;
+	quic_cubic_reset(&path->cong);
 }
 
 /* Section 7.6.1: how long a run of losses must last to be persistent. */

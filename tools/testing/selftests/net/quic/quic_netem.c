@@ -137,6 +137,33 @@ TEST_F_TIMEOUT(netem, loss_and_reordering, 240)
 	transfer(_metadata, self->srv, self->cli, 2 * 1024 * 1024, 1);
 }
 
+static int set_cong(int fd, uint8_t algo)
+{
+	struct quic_config c = { .congestion_control_algo = algo };
+
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c));
+}
+
+/*
+ * CUBIC (RFC 9438), chosen on the client and on the listener (its
+ * accepted socket inherits it), repairs loss like NewReno does.
+ */
+TEST_F_TIMEOUT(netem, cubic_under_loss, 240)
+{
+	struct quic_config c;
+	socklen_t len = sizeof(c);
+
+	ASSERT_EQ(0, set_cong(self->cli, QUIC_CONG_ALG_CUBIC));
+	ASSERT_EQ(0, set_cong(self->lsn, QUIC_CONG_ALG_CUBIC));
+	ASSERT_EQ(0, handshake(self)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, getsockopt(self->srv, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c,
+				&len));
+	EXPECT_EQ(QUIC_CONG_ALG_CUBIC, c.congestion_control_algo);
+	ASSERT_EQ(0, set_link(self, "delay 5ms 2ms loss 3%"));
+	transfer(_metadata, self->cli, self->srv, 2 * 1024 * 1024, 0);
+	transfer(_metadata, self->srv, self->cli, 2 * 1024 * 1024, 1);
+}
+
 /* RFC 9002 section 6.2.4 and appendix A.9: PTO probes get the handshake
  * through 30% loss each way.
  */
