@@ -16,6 +16,7 @@
 #include "buffer.h"
 #include "cid.h"
 #include "crypto.h"
+#include "hystart.h"
 #include "keyupdate.h"
 #include "pnspace.h"
 #include "reset.h"
@@ -79,6 +80,7 @@ struct quic_rtt {
  * @cubic_k_ms: CUBIC: K, when W_cubic gets back to @cubic_w_max
  * @cubic_epoch: CUBIC: when growth started, ms (ktime), 0 for not yet
  * @cubic_w_est: CUBIC: the Reno-friendly estimate, bytes
+ * @hystart: CUBIC: HyStart++ in slow start (RFC 9406)
  */
 struct quic_cong {
 	u8	algo;
@@ -91,6 +93,7 @@ struct quic_cong {
 	u64	cubic_k_ms;
 	s64	cubic_epoch;
 	u32	cubic_w_est;
+	struct quic_hystart hystart;
 };
 
 /**

@@ -5,8 +5,8 @@
  * multiplicative decrease beta_cubic = 0.7 (section 4.6), never slower
  * than the Reno-friendly estimate W_est (section 4.3) and by at most half
  * the window per RTT (section 4.4). Slow start is Reno's (RFC 9002
- * section 7.3.1). Windows are in bytes, with @mss the datagram size; time
- * in milliseconds.
+ * section 7.3.1) with HyStart++ (RFC 9406, hystart.c). Windows are in
+ * bytes, with @mss the datagram size; time in milliseconds.
  */
 
 #include <linux/math64.h>
@@ -107,22 +107,44 @@ void quic_cubic_on_congestion(struct quic_cong *cong, u32 mss)
 	cong->acked_bytes = 0;
 }
 
+/* Slow start, paced by HyStart++ (RFC 9406 section 4.2). */
+static void quic_cubic_slow_start(struct quic_cong *cong,
+				  const struct quic_cubic_ack *a)
+{
+	switch (quic_hystart_on_ack(&cong->hystart, a->pn, a->rtt_us,
+				    a->next_pn)) {
+	case QUIC_HYSTART_SLOW_START:
+		cong->window += a->acked;
+		break;
+	case QUIC_HYSTART_CSS:
+		/* CSS_GROWTH_DIVISOR 4 */
+		cong->acked_bytes += a->acked;
+		cong->window += cong->acked_bytes / 4;
+		cong->acked_bytes %= 4;
+		break;
+	case QUIC_HYSTART_EXIT:
+		cong->ssthresh = cong->window;
+		cong->acked_bytes = 0;
+		break;
+	}
+}
+
 /**
- * quic_cubic_on_acked - @acked bytes were acknowledged, outside recovery
+ * quic_cubic_on_acked - bytes were acknowledged, outside recovery
  * @cong: the controller
  * @mss: datagram size
- * @acked: bytes newly acknowledged
- * @now: the time
- * @srtt_us: smoothed RTT
+ * @a: the acknowledgment
  */
-void quic_cubic_on_acked(struct quic_cong *cong, u32 mss, u32 acked,
-			 ktime_t now, u32 srtt_us)
+void quic_cubic_on_acked(struct quic_cong *cong, u32 mss,
+			 const struct quic_cubic_ack *a)
 {
-	u32 w = cong->window, target, cubic;
+	u32 w = cong->window, target, cubic, acked = a->acked;
+	ktime_t now = a->now;
+	u32 srtt_us = a->srtt_us;
 	u64 t_ms, grow;
 
 	if (w < cong->ssthresh) {
-		cong->window += acked;	/* slow start */
+		quic_cubic_slow_start(cong, a);
 		return;
 	}
 	if (!cong->cubic_epoch) {
@@ -157,9 +179,12 @@ void quic_cubic_on_acked(struct quic_cong *cong, u32 mss, u32 acked,
 	cong->acked_bytes = 0;
 }
 
-/* Persistent congestion (RFC 9002 section 7.6): no W_max to go back to. */
+/* Persistent congestion (RFC 9002 section 7.6): no W_max to go back to,
+ * and slow start again from the minimum window.
+ */
 void quic_cubic_reset(struct quic_cong *cong)
 {
+	quic_hystart_reset(&cong->hystart);
 	cong->cubic_w_max = 0;
 	cong->cubic_k_ms = 0;
 	cong->cubic_epoch = 0;

@@ -23,6 +23,7 @@ void quic_recovery_init(struct quic_path *path, u32 initial_rtt_us)
 	path->cong.window = min(QUIC_INITIAL_WINDOW_PACKETS * path->mtu,
 				max(14720U, 2 * path->mtu));
 	path->cong.ssthresh = U32_MAX;
+	quic_hystart_reset(&path->cong.hystart);
 	path->pto_count = 0;
 }
 
@@ -233,8 +234,16 @@ static void quic_cong_on_acked(struct sock *sk, struct quic_sent_pkt *pkt)
 	if (!pkt->in_flight || ktime_compare(pkt->time, cong->recovery_start) <= 0)
 		return;
 	if (cong->algo == QUIC_CONG_ALG_CUBIC) {
-		quic_cubic_on_acked(cong, path->mtu, pkt->size, ktime_get(),
-				    path->rtt.smoothed);
+		struct quic_cubic_ack a = {
+			.acked = pkt->size,
+			.pn = pkt->pn,
+			.next_pn = path->space.next_pn,
+			.rtt_us = path->rtt.latest,
+			.srtt_us = path->rtt.smoothed,
+			.now = ktime_get(),
+		};
+
+		quic_cubic_on_acked(cong, path->mtu, &a);
 		return;
 	}
 	if (cong->window < cong->ssthresh) {

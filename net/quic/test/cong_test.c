@@ -4,7 +4,9 @@
  * window after a congestion event (beta_cubic, K, fast convergence), the
  * curve through W_max at K, the growth of a simulated connection back to
  * W_max in about K and beyond it, at most 1.5 times per RTT, and slow
- * start below ssthresh.
+ * start below ssthresh; HyStart++ (RFC 9406): rounds, the move to
+ * Conservative Slow Start when the RTT grows, back when it falls, out of
+ * slow start after five rounds of it.
  */
 
 #include <linux/ktime.h>
@@ -79,7 +81,10 @@ static void quic_test_congestion(struct quic_test_ctx *ctx)
 static void quic_test_growth(struct quic_test_ctx *ctx)
 {
 	struct quic_cong c = { .algo = QUIC_CONG_ALG_CUBIC };
-	ktime_t t = ms_to_ktime(1000);
+	struct quic_cubic_ack a = {
+		.acked = MSS, .rtt_us = 100000, .srtt_us = 100000,
+		.now = ms_to_ktime(1000),
+	};
 	u32 prev, at_half = 0, at_k = 0, rtt_ms = 100, i, n;
 
 	c.window = 100 * MSS;
@@ -88,8 +93,8 @@ static void quic_test_growth(struct quic_test_ctx *ctx)
 	for (i = 1; i <= 80; i++) {
 		prev = c.window;
 		for (n = 0; n < prev / MSS; n++)
-			quic_cubic_on_acked(&c, MSS, MSS, t, rtt_ms * 1000);
-		t = ktime_add_ms(t, rtt_ms);
+			quic_cubic_on_acked(&c, MSS, &a);
+		a.now = ktime_add_ms(a.now, rtt_ms);
 		if (c.window > prev + prev / 2)
 			quic_test_fail(ctx, "RTT %u: %u to %u, more than 1.5x",
 				       i, prev, c.window);
@@ -112,12 +117,91 @@ static void quic_test_growth(struct quic_test_ctx *ctx)
 static void quic_test_slow_start(struct quic_test_ctx *ctx)
 {
 	struct quic_cong c = { .algo = QUIC_CONG_ALG_CUBIC };
+	struct quic_cubic_ack a = {
+		.acked = 3 * MSS, .rtt_us = 10000, .srtt_us = 10000,
+		.now = ms_to_ktime(5), .next_pn = 10,
+	};
 
 	c.window = 10 * MSS;
 	c.ssthresh = U32_MAX;
-	quic_cubic_on_acked(&c, MSS, 3 * MSS, ms_to_ktime(5), 10000);
+	quic_hystart_reset(&c.hystart);
+	quic_cubic_on_acked(&c, MSS, &a);
 	EXPECT_INT(ctx, c.window, 13 * MSS);
 	EXPECT_INT(ctx, c.cubic_epoch, 0);
+}
+
+/* @rounds rounds of 10 packets acknowledged with @rtt_us each, the next
+ * round's packets sent as each round begins. Returns the action of the
+ * last acknowledgment.
+ */
+static enum quic_hystart_action hystart_rounds(struct quic_hystart *h,
+					       u64 *pn, u32 rtt_us, int rounds)
+{
+	enum quic_hystart_action act = QUIC_HYSTART_SLOW_START;
+	int r, i;
+
+	for (r = 0; r < rounds; r++) {
+		u64 end = *pn + 10;
+
+		for (i = 0; i < 10; i++)
+			act = quic_hystart_on_ack(h, (*pn)++, rtt_us, end);
+	}
+	return act;
+}
+
+static void quic_test_hystart(struct quic_test_ctx *ctx)
+{
+	struct quic_hystart h;
+	u64 pn = 0;
+
+	quic_hystart_reset(&h);
+	/* A steady RTT: slow start goes on. */
+	EXPECT_INT(ctx, hystart_rounds(&h, &pn, 50000, 4), QUIC_HYSTART_SLOW_START);
+	EXPECT_INT(ctx, h.in_css, 0);
+	/* Up by less than eta (50 ms / 8 = 6.25 ms): still slow start. */
+	EXPECT_INT(ctx, hystart_rounds(&h, &pn, 56000, 1), QUIC_HYSTART_SLOW_START);
+	/* Up by more: Conservative Slow Start. */
+	EXPECT_INT(ctx, hystart_rounds(&h, &pn, 70000, 1), QUIC_HYSTART_CSS);
+	EXPECT_INT(ctx, h.in_css, 1);
+	EXPECT_INT(ctx, h.css_baseline, 70000);
+	/* The RTT falls below the baseline: a spurious exit, slow start. */
+	EXPECT_INT(ctx, hystart_rounds(&h, &pn, 60000, 1), QUIC_HYSTART_SLOW_START);
+	EXPECT_INT(ctx, h.in_css, 0);
+	/* Up again, and staying up: out of slow start after 5 CSS rounds. */
+	EXPECT_INT(ctx, hystart_rounds(&h, &pn, 90000, 1), QUIC_HYSTART_CSS);
+	EXPECT_INT(ctx, hystart_rounds(&h, &pn, 90000, 4), QUIC_HYSTART_CSS);
+	EXPECT_INT(ctx, quic_hystart_on_ack(&h, pn, 90000, pn + 10),
+		   QUIC_HYSTART_EXIT);
+	/* The clamp of eta: 4 ms at least, for a tiny RTT. */
+	quic_hystart_reset(&h);
+	pn = 0;
+	hystart_rounds(&h, &pn, 1000, 2);
+	EXPECT_INT(ctx, hystart_rounds(&h, &pn, 4500, 1), QUIC_HYSTART_SLOW_START);
+	EXPECT_INT(ctx, hystart_rounds(&h, &pn, 9000, 1), QUIC_HYSTART_CSS);
+}
+
+/* In CUBIC's slow start, CSS grows a quarter as fast. */
+static void quic_test_css_growth(struct quic_test_ctx *ctx)
+{
+	struct quic_cong c = { .algo = QUIC_CONG_ALG_CUBIC };
+	struct quic_cubic_ack a = { .acked = MSS, .srtt_us = 50000 };
+	u32 before;
+	int i;
+
+	c.window = 10 * MSS;
+	c.ssthresh = U32_MAX;
+	quic_hystart_reset(&c.hystart);
+	c.hystart.started = true;
+	c.hystart.window_end = 1000;
+	c.hystart.in_css = true;
+	c.hystart.css_baseline = 50000;
+	before = c.window;
+	for (i = 0; i < 8; i++) {
+		a.pn = i;
+		a.rtt_us = 60000;
+		quic_cubic_on_acked(&c, MSS, &a);
+	}
+	EXPECT_INT(ctx, c.window, before + 2 * MSS);
 }
 
 static const struct quic_test_case quic_cong_cases[] = {
@@ -125,6 +209,8 @@ static const struct quic_test_case quic_cong_cases[] = {
 	{ "congestion_event", quic_test_congestion },
 	{ "growth", quic_test_growth },
 	{ "slow_start", quic_test_slow_start },
+	{ "hystart", quic_test_hystart },
+	{ "css_growth", quic_test_css_growth },
 };
 
 #define QUIC_TEST_SUITE_NAME	"quic_cong"
