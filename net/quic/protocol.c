@@ -15,6 +15,7 @@
 #include "reset.h"
 #include "protocol.h"
 #include "socket.h"
+#include "sysctl.h"
 #include "token.h"
 #include "version.h"
 
@@ -27,12 +28,20 @@ struct quic_net *quic_net(const struct net *net)
 
 static int __net_init quic_net_init(struct net *net)
 {
-	return quic_udp_net_init(net);
+	int err = quic_sysctl_net_init(net);
+
+	if (err)
+		return err;
+	err = quic_udp_net_init(net);
+	if (err)
+		quic_sysctl_net_exit(net);
+	return err;
 }
 
 static void __net_exit quic_net_exit(struct net *net)
 {
 	quic_udp_net_exit(net);
+	quic_sysctl_net_exit(net);
 }
 
 static struct pernet_operations quic_net_ops = {

@@ -6,16 +6,21 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/quic.h>
 #include <net/net_namespace.h>
 
 /**
  * struct quic_net - per network namespace state
  * @udp_lock: protects @udp_socks
  * @udp_socks: the &struct quic_udp_sock of this namespace
+ * @cong_algo: net.quic.congestion_control, what new sockets start with
+ * @sysctl: the namespace's net/quic sysctl table
  */
 struct quic_net {
 	struct mutex		udp_lock;	/* protects udp_socks */
 	struct list_head	udp_socks;
+	u8			cong_algo;
+	struct ctl_table_header	*sysctl;
 };
 
 struct quic_net *quic_net(const struct net *net);

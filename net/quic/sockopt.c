@@ -15,6 +15,7 @@
 
 #include "input.h"
 #include "output.h"
+#include "protocol.h"
 #include "socket.h"
 #include "ticket.h"
 
@@ -79,6 +80,9 @@ static const struct quic_config quic_config_defaults = {
 void quic_sockopt_init(struct quic_sock *qs)
 {
 	qs->config = quic_config_defaults;
+	/* net.quic.congestion_control (sysctl.c) */
+	qs->config.congestion_control_algo =
+		READ_ONCE(quic_net(sock_net(&qs->inet.sk))->cong_algo);
 	qs->local_param = quic_local_param_defaults;
 	qs->remote_param = quic_remote_param_defaults;
 	qs->events = 0;

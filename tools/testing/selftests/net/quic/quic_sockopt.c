@@ -11,13 +11,16 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <linux/quic.h>
 #include <linux/tls.h>
 
@@ -1255,6 +1258,95 @@ TEST(pending_config_cong_bbr)
 	ASSERT_EQ(QUIC_CONG_ALG_RENO, c.congestion_control_algo);
 	close(fd);
 	SKIP(return, "congestion_control_algo QUIC_CONG_ALG_BBR: not implemented yet");
+}
+
+/* The congestion controller a new socket of this namespace starts with. */
+static int new_socket_cong(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	struct quic_config c = {};
+	socklen_t len = sizeof(c);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len) ? -1 :
+	      c.congestion_control_algo;
+	close(fd);
+	return ret;
+}
+
+/* Write @val to the sysctl; 0 or the errno of the write. */
+static int write_sysctl(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static int read_sysctl(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+#define CONG_SYSCTL	"/proc/sys/net/quic/congestion_control"
+
+/*
+ * net.quic.congestion_control is per network namespace: "cubic" in a new
+ * namespace makes its new sockets start with CUBIC and leaves the other
+ * namespaces alone; names it does not know are EINVAL.
+ */
+TEST(netns_congestion_control)
+{
+	char buf[32];
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, read_sysctl(CONG_SYSCTL, buf, sizeof(buf)));
+	EXPECT_STREQ("reno\n", buf);
+	EXPECT_EQ(QUIC_CONG_ALG_RENO, new_socket_cong());
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (unshare(CLONE_NEWNET))
+			_exit(10);
+		if (read_sysctl(CONG_SYSCTL, buf, sizeof(buf)) ||
+		    strcmp(buf, "reno\n"))
+			_exit(11);
+		if (write_sysctl(CONG_SYSCTL, "cubic\n"))
+			_exit(12);
+		if (new_socket_cong() != QUIC_CONG_ALG_CUBIC)
+			_exit(13);
+		if (write_sysctl(CONG_SYSCTL, "bbr") != EINVAL ||
+		    write_sysctl(CONG_SYSCTL, "foo") != EINVAL)
+			_exit(14);
+		if (read_sysctl(CONG_SYSCTL, buf, sizeof(buf)) ||
+		    strcmp(buf, "cubic\n"))
+			_exit(15);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Ours is still NewReno. */
+	ASSERT_EQ(0, read_sysctl(CONG_SYSCTL, buf, sizeof(buf)));
+	EXPECT_STREQ("reno\n", buf);
+	EXPECT_EQ(QUIC_CONG_ALG_RENO, new_socket_cong());
 }
 
 TEST_HARNESS_MAIN
