@@ -7,6 +7,7 @@
  * authenticate never becomes a socket.
  */
 
+#include <linux/jhash.h>
 #include <linux/slab.h>
 #include <net/inet_common.h>
 #include <net/ipv6.h>
@@ -17,23 +18,38 @@
 #include "ticket.h"
 #include "token.h"
 
-/* A 0-RTT packet waits only behind its connection's Initial, so that
- * small datagrams cannot fill the backlog. Called under the queue lock.
- */
-static bool quic_listener_has_initial(struct sk_buff_head *q,
-				      const struct quic_packet_hdr *hdr)
+/* What a datagram waiting on a listener is, kept in its control block. */
+struct quic_listen_cb {
+	u32	dcid_hash;
+	u8	type;
+};
+
+static struct quic_listen_cb *quic_listen_cb(struct sk_buff *skb)
 {
-	struct quic_packet_hdr h;
+	BUILD_BUG_ON(sizeof(struct quic_listen_cb) > sizeof(skb->cb));
+	return (struct quic_listen_cb *)skb->cb;
+}
+
+/* A 0-RTT packet waits only behind its connection's Initial, and at most
+ * QUIC_PENDING_MAX of them per connection (as many as a connection keeps
+ * waiting for keys), so that small datagrams cannot fill the backlog.
+ * Called under the queue lock.
+ */
+static bool quic_listener_early_ok(struct sk_buff_head *q, u32 hash)
+{
 	struct sk_buff *skb;
+	bool initial = false;
+	u32 early = 0;
 
 	skb_queue_walk(q, skb) {
-		if (!quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN,
-					      &h) &&
-		    h.type == QUIC_PACKET_INITIAL && h.dcid_len == hdr->dcid_len &&
-		    !memcmp(h.dcid, hdr->dcid, h.dcid_len))
-			return true;
+		if (quic_listen_cb(skb)->dcid_hash != hash)
+			continue;
+		if (quic_listen_cb(skb)->type == QUIC_PACKET_INITIAL)
+			initial = true;
+		else
+			early++;
 	}
-	return false;
+	return initial && early < QUIC_PENDING_MAX;
 }
 
 /**
@@ -61,6 +77,8 @@ bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb,
 	if (!sk)
 		return false;
 	q = &quic_sk(sk)->conn.accept_skbs;
+	quic_listen_cb(skb)->dcid_hash = jhash(hdr->dcid, hdr->dcid_len, 0);
+	quic_listen_cb(skb)->type = hdr->type;
 	/* Under the queue lock: quic_unlisten() purges the queue after it
 	 * leaves the listening state, so nothing is queued behind its back.
 	 */
@@ -68,7 +86,7 @@ bool quic_listener_queue(struct quic_udp_sock *us, struct sk_buff *skb,
 	if (sk->sk_state == QUIC_SS_LISTENING &&
 	    skb_queue_len(q) < READ_ONCE(sk->sk_max_ack_backlog) &&
 	    (hdr->type == QUIC_PACKET_INITIAL ||
-	     quic_listener_has_initial(q, hdr))) {
+	     quic_listener_early_ok(q, quic_listen_cb(skb)->dcid_hash))) {
 		__skb_queue_tail(q, skb);
 		queued = true;
 	}

@@ -160,9 +160,27 @@ void quic_conn_destroy(struct sock *sk)
 void quic_conn_remember_params(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	const struct quic_transport_param *r = &qs->remote_param;
 	struct quic_conn *c = &qs->conn;
+	struct quic_transport_param *p = &c->peer.p;
 
-	c->peer.p = qs->remote_param;
+	/* Section 7.4.1: only these are remembered; the rest keep the
+	 * defaults until the server's own parameters arrive.
+	 */
+	p->remote = 1;
+	p->max_udp_payload_size = r->max_udp_payload_size;
+	p->ack_delay_exponent = 3;
+	p->max_ack_delay = 25000;
+	p->active_connection_id_limit = r->active_connection_id_limit;
+	p->max_idle_timeout = r->max_idle_timeout;
+	p->max_data = r->max_data;
+	p->max_stream_data_bidi_local = r->max_stream_data_bidi_local;
+	p->max_stream_data_bidi_remote = r->max_stream_data_bidi_remote;
+	p->max_stream_data_uni = r->max_stream_data_uni;
+	p->max_streams_bidi = r->max_streams_bidi;
+	p->max_streams_uni = r->max_streams_uni;
+	p->max_datagram_frame_size = r->max_datagram_frame_size;
+	p->disable_active_migration = r->disable_active_migration;
 	c->send_max_data = qs->remote_param.max_data;
 	c->streams.max_bidi = qs->remote_param.max_streams_bidi;
 	c->streams.max_uni = qs->remote_param.max_streams_uni;
@@ -522,6 +540,36 @@ int quic_conn_get_tparams_ext(struct sock *sk, u8 *buf, u32 len)
 	return quic_tparams_encode(&c->params, c->is_server, buf, len);
 }
 
+/* RFC 9000 section 7.4.1: streams opened in 0-RTT had the remembered
+ * limits; the server's own now apply to them (an accepting server may
+ * only have raised them). Limits never go down: what a server that
+ * refused 0-RTT and lowered its limits gets is its own to judge.
+ */
+static void quic_conn_early_streams(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_streams *ss = &c->streams;
+	u64 i, send_max, recv_max;
+	struct quic_stream *st;
+	s64 id;
+
+	for (i = 0; i < ss->next_bidi + ss->next_uni; i++) {
+		bool uni = i >= ss->next_bidi;
+
+		id = ((s64)(uni ? i - ss->next_bidi : i) << 2) |
+		     (uni ? QUIC_STREAM_TYPE_UNI_MASK : 0) |
+		     (c->is_server ? QUIC_STREAM_TYPE_SERVER_MASK : 0);
+		st = quic_stream_find(ss, id);
+		if (!st)
+			continue;
+		quic_stream_limits(c, id, &send_max, &recv_max);
+		if (send_max > st->send_max) {
+			st->send_max = send_max;
+			quic_stream_queue(ss, st);
+		}
+	}
+}
+
 /**
  * quic_conn_set_tparams_ext - the peer's transport parameters arrived
  * @sk: the socket
@@ -586,6 +634,8 @@ int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len)
 	c->send_max_data = tp->p.max_data;
 	c->streams.max_bidi = tp->p.max_streams_bidi;
 	c->streams.max_uni = tp->p.max_streams_uni;
+	if (c->early_data || c->early_done)
+		quic_conn_early_streams(sk);
 	/* Section 10.1: the smaller of the two non-zero idle timeouts. */
 	if (tp->p.max_idle_timeout &&
 	    (!c->idle_timeout || tp->p.max_idle_timeout < c->idle_timeout))

@@ -463,9 +463,12 @@ static bool quic_tx_stream_data(struct sock *sk, struct quic_tx *tx,
 		if (room < QUIC_STREAM_HDR_MAX + 1 ||
 		    tx->pkt->nframes == QUIC_SENT_FRAMES_MAX)
 			return false;
-		/* RFC 9000 section 4.1: both the stream and the connection. */
-		limit = min(st->send_max,
-			    st->send.next + (c->send_max_data - c->send_data));
+		/* RFC 9000 section 4.1: both the stream and the connection
+		 * (whose limit may be below what 0-RTT already sent).
+		 */
+		limit = min(st->send_max, st->send.next +
+			    (c->send_max_data > c->send_data ?
+			     c->send_max_data - c->send_data : 0));
 		before = st->send.next;
 		n = quic_sbuf_next_range(&st->send, limit,
 					 room - QUIC_STREAM_HDR_MAX, &off, &fin);
@@ -644,6 +647,24 @@ static bool quic_level_pending(struct quic_conn *c, u8 level, bool cwnd_ok,
 	       quic_app_pending(c, quic_data_cwnd_ok(c, cwnd_ok));
 }
 
+/* Whether a packet of @level that quic_level_pending() says is due is
+ * sure to hold a frame: a close, an ACK, a probe or CRYPTO data always
+ * fit in a new packet; stream data and datagrams may not (flow control,
+ * size), so a level with only those cannot carry a datagram's padding.
+ */
+static bool quic_level_sure(struct quic_conn *c, u8 level, bool cwnd_ok,
+			    ktime_t now)
+{
+	struct quic_level *lvl = &c->levels[level];
+
+	if (level == QUIC_CRYPTO_EARLY)
+		return false;
+	return c->close_pending ||
+	       quic_pnspace_ack_due(quic_conn_space(c, level), now) ||
+	       (c->ping_pending & BIT(level)) ||
+	       (cwnd_ok && quic_sbuf_pending(&lvl->crypto_send));
+}
+
 static u32 quic_path_payload_max(struct sock *sk)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
@@ -718,7 +739,7 @@ void quic_xmit(struct sock *sk)
 	/* RFC 9000 section 12.2: coalesced in this order. */
 	static const u8 order[] = { QUIC_CRYPTO_INITIAL, QUIC_CRYPTO_EARLY,
 				    QUIC_CRYPTO_HANDSHAKE, QUIC_CRYPTO_APP };
-	u32 mtu, used, n, pad_to, i, last, budget = 256;
+	u32 mtu, used, n, pad_to, i, last, pad_last, budget = 256;
 	struct sk_buff *skb;
 	bool cwnd_ok, any;
 	ktime_t now;
@@ -737,9 +758,14 @@ void quic_xmit(struct sock *sk)
 		mtu = quic_path_payload_max(sk);
 		cwnd_ok = quic_recovery_cwnd_room(sk, mtu);
 		last = ARRAY_SIZE(order);
-		for (i = 0; i < ARRAY_SIZE(order); i++)
-			if (quic_level_pending(c, order[i], cwnd_ok, now))
-				last = i;
+		pad_last = 0;
+		for (i = 0; i < ARRAY_SIZE(order); i++) {
+			if (!quic_level_pending(c, order[i], cwnd_ok, now))
+				continue;
+			last = i;
+			if (quic_level_sure(c, order[i], cwnd_ok, now))
+				pad_last = i;
+		}
 		if (last == ARRAY_SIZE(order))
 			break;
 		/* RFC 9000 section 8.1: the anti-amplification limit. */
@@ -758,14 +784,15 @@ void quic_xmit(struct sock *sk)
 			/* RFC 9000 section 14.1: a datagram with an Initial
 			 * packet is at least 1200 bytes (the client's always,
 			 * the server's when ack-eliciting); the last packet
-			 * of the datagram carries the padding.
+			 * sure to be built carries the padding (anything after
+			 * it waits for the next datagram).
 			 */
 			if (order[i] == QUIC_CRYPTO_INITIAL &&
 			    (!c->is_server || quic_sbuf_pending(&c->levels[order[i]].crypto_send) ||
 			     (c->ping_pending & BIT(order[i]))))
 				pad_to = QUIC_MIN_UDP_PAYLOAD;
 			n = quic_build_packet(sk, skb, order[i], mtu - used,
-					      cwnd_ok, i == last ?
+					      cwnd_ok, i == pad_last ?
 					      (pad_to > used ? pad_to - used : 0) : 0);
 			used += n;
 			any |= n > 0;

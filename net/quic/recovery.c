@@ -225,8 +225,13 @@ static void quic_rtt_update(struct sock *sk, u32 latest, u32 ack_delay)
 	rtt->smoothed = (7 * (u64)rtt->smoothed + adjusted) / 8;
 }
 
+/* A bound on the window, far above any socket buffer, so that growth
+ * never wraps (CUBIC's 1.5 times the window must fit in 32 bits).
+ */
+#define QUIC_CWND_MAX	(256U << 20)
+
 /* NewReno, RFC 9002 section 7.3.1 and 7.3.2; or CUBIC (RFC 9438). */
-static void quic_cong_on_acked(struct sock *sk, struct quic_sent_pkt *pkt)
+static void quic_cong_grow(struct sock *sk, struct quic_sent_pkt *pkt)
 {
 	struct quic_path *path = &quic_sk(sk)->conn.path;
 	struct quic_cong *cong = &path->cong;
@@ -255,6 +260,14 @@ static void quic_cong_on_acked(struct sock *sk, struct quic_sent_pkt *pkt)
 		cong->acked_bytes -= cong->window;
 		cong->window += path->mtu;
 	}
+}
+
+static void quic_cong_on_acked(struct sock *sk, struct quic_sent_pkt *pkt)
+{
+	struct quic_cong *cong = &quic_sk(sk)->conn.path.cong;
+
+	quic_cong_grow(sk, pkt);
+	cong->window = min(cong->window, QUIC_CWND_MAX);
 }
 
 static void quic_cong_on_lost(struct sock *sk, ktime_t sent, ktime_t now)
@@ -527,17 +540,23 @@ void quic_recovery_timeout(struct sock *sk)
 		quic_recovery_set_timer(sk);
 		return;
 	}
-	/* A probe: send the oldest unacknowledged data again, plus a PING. */
+	/* A probe: send the oldest unacknowledged data again, plus a PING.
+	 * Section 6.2.4: during the handshake twice, in two datagrams, so
+	 * that one lost datagram does not cost another, doubled, PTO.
+	 */
 	c->path.pto_count++;
-	list_for_each_entry(pkt, &quic_conn_space(c, level)->sent, list) {
-		if (!pkt->ack_eliciting)
-			continue;
-		quic_sent_lost(sk, pkt);
-		if (++n == 2)
-			break;
+	for (i = 0; i < (level == QUIC_CRYPTO_APP ? 1 : 2); i++) {
+		n = 0;
+		list_for_each_entry(pkt, &quic_conn_space(c, level)->sent, list) {
+			if (!pkt->ack_eliciting)
+				continue;
+			quic_sent_lost(sk, pkt);
+			if (++n == 2)
+				break;
+		}
+		c->ping_pending |= BIT(level);
+		quic_xmit(sk);
 	}
-	c->ping_pending |= BIT(level);
-	quic_xmit(sk);
 }
 
 /**

@@ -98,6 +98,7 @@ int quic_ticket_rcv(struct sock *sk, struct sk_buff *skb, u64 *errcode)
 				c->tls_msg[3];
 			if (need > QUIC_TICKET_MAX) {
 				*errcode = QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED;
+				c->tls_msg_len = 0;
 				err = -EPROTO;
 				break;
 			}

@@ -46,20 +46,28 @@ FIXTURE_TEARDOWN(early)
 	close(self->lsn);
 }
 
-/* What the client remembers of the server: its default parameters. */
-static int remember(int fd, uint64_t max_streams_bidi, uint16_t dgram)
+/* What the client remembers of the server: its default parameters, with
+ * @stream_max for the stream data limits (0: none remembered).
+ */
+static int remember_limits(int fd, uint64_t max_streams_bidi, uint16_t dgram,
+			   uint64_t stream_max)
 {
 	struct quic_transport_param p = { .remote = 1 };
 
 	p.max_data = 65536 * 32;
-	p.max_stream_data_bidi_remote = 65536 * 4;
-	p.max_stream_data_bidi_local = 65536 * 4;
-	p.max_stream_data_uni = 65536 * 4;
+	p.max_stream_data_bidi_remote = stream_max;
+	p.max_stream_data_bidi_local = stream_max;
+	p.max_stream_data_uni = stream_max;
 	p.max_streams_bidi = max_streams_bidi;
 	p.max_streams_uni = 100;
 	p.max_datagram_frame_size = dgram;
 	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p,
 			  sizeof(p)) ? -errno : 0;
+}
+
+static int remember(int fd, uint64_t max_streams_bidi, uint16_t dgram)
+{
+	return remember_limits(fd, max_streams_bidi, dgram, 65536 * 4);
 }
 
 static int set_dgram(int fd, uint16_t max)
@@ -224,6 +232,48 @@ TEST_F(early, accepted_full_handshake)
 	EXPECT_EQ(want, h);
 	/* And the connection goes on as any other. */
 	transfer(_metadata, self->srv, self->cli, 100000, 1);
+}
+
+/*
+ * RFC 9000 section 7.4.1: a stream opened in 0-RTT under small remembered
+ * limits (1000 bytes, or none) gets the server's own once they arrive,
+ * and all of its data goes; with nothing 0-RTT can send, the client's
+ * Initial datagrams are still padded (section 14.1) and the handshake
+ * completes.
+ */
+TEST_F(early, remembered_limits_raised)
+{
+	static uint8_t data[60000];
+	uint64_t limits[] = { 1000, 0 }, want, h;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (i) {
+			close(self->cli);
+			close(self->srv);
+			self->cli = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+			ASSERT_LE(0, self->cli);
+			fake_timeouts(self->cli, 5000);
+		}
+		fill(data, sizeof(data), 11 + i);
+		want = sum_bytes(data, sizeof(data), 1);
+		h = 1;
+		ASSERT_EQ(0, connect(self->cli, (void *)&self->addr,
+				     sizeof(self->addr)));
+		ASSERT_EQ(0, remember_limits(self->cli, 100, 0, limits[i]));
+		ASSERT_EQ((ssize_t)sizeof(data),
+			  fake_send_stream(self->cli, 0, MSG_STREAM_FIN, data,
+					   sizeof(data)));
+		ASSERT_EQ(0, fake_handshake_early(self->cli, self->lsn,
+						  &self->srv,
+						  FAKE_EARLY_CLI | FAKE_EARLY_SRV))
+			TH_LOG("limit %llu: %s", (unsigned long long)limits[i],
+			       fake_err);
+		ASSERT_EQ(0, srv_read(self->srv, sizeof(data), false, &h))
+			TH_LOG("limit %llu: %s", (unsigned long long)limits[i],
+			       fake_err);
+		EXPECT_EQ(want, h);
+	}
 }
 
 /* Without remembered parameters there is no writing before the end. */
