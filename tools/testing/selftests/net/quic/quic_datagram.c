@@ -19,28 +19,14 @@ FIXTURE(dgram)
 
 FIXTURE_SETUP(dgram)
 {
-	socklen_t len = sizeof(self->addr);
-
-	memset(&self->addr, 0, sizeof(self->addr));
-	self->addr.sin_family = AF_INET;
-	self->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	self->srv = -1;
-	self->lsn = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
-	ASSERT_LE(0, self->lsn);
-	ASSERT_EQ(0, bind(self->lsn, (void *)&self->addr, len));
-	ASSERT_EQ(0, getsockname(self->lsn, (void *)&self->addr, &len));
-	ASSERT_EQ(0, listen(self->lsn, 8));
-	self->cli = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
-	ASSERT_LE(0, self->cli);
-	fake_timeouts(self->cli, 5000);
+	ASSERT_EQ(0, fake_pair_open(&self->lsn, &self->cli, &self->addr))
+		TH_LOG("loopback listener and client: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(dgram)
 {
-	if (self->srv >= 0)
-		close(self->srv);
-	close(self->cli);
-	close(self->lsn);
+	fake_pair_close(self->lsn, self->cli, self->srv);
 }
 
 static int set_dgram_max(int fd, uint16_t max)

@@ -66,6 +66,36 @@ static void fake_timeouts(int fd, int ms)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/* A loopback listener on a free port (*@addr) and a client socket. */
+static inline int fake_pair_open(int *lsn, int *cli, struct sockaddr_in *addr)
+{
+	socklen_t len = sizeof(*addr);
+
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*cli = -1;
+	*lsn = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	if (*lsn < 0 || bind(*lsn, (void *)addr, len) ||
+	    getsockname(*lsn, (void *)addr, &len) || listen(*lsn, 8))
+		return -1;
+	*cli = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	if (*cli < 0)
+		return -1;
+	fake_timeouts(*cli, 5000);
+	return 0;
+}
+
+static inline void fake_pair_close(int lsn, int cli, int srv)
+{
+	if (srv >= 0)
+		close(srv);
+	if (cli >= 0)
+		close(cli);
+	if (lsn >= 0)
+		close(lsn);
+}
+
 static int fake_send_hs(int fd, uint8_t level, const void *data, size_t len)
 {
 	char ctl[CMSG_SPACE(sizeof(struct quic_handshake_info))] = {};
