@@ -628,6 +628,11 @@ int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len)
 		quic_reset_token_update(sk);
 	}
 	c->peer_params_set = true;
+	/* draft-banks-quic-disable-encryption-00 section 3: only when both
+	 * endpoints asked for it.
+	 */
+	c->plain_1rtt = c->params.p.disable_1rtt_encryption &&
+			tp->p.disable_1rtt_encryption;
 	c->ids.scid_limit = min_t(u32, tp->p.active_connection_id_limit,
 				  QUIC_CID_ISSUE_MAX);
 	qs->remote_param = tp->p;

@@ -192,6 +192,8 @@ enum {
  * @params: our transport parameters, as encoded in the TLS extension
  * @peer: the peer's transport parameters, once received
  * @peer_params_set: @peer holds what the peer sent
+ * @plain_1rtt: both sides sent disable_1rtt_encryption: 1-RTT packets
+ *	carry no packet or header protection (quic_packet_unprotected())
  * @send_max_data: the peer's MAX_DATA
  * @send_data: stream bytes sent for the first time (flow control)
  * @recv_max_data: the MAX_DATA we advertised
@@ -267,6 +269,7 @@ struct quic_conn {
 	struct quic_tparams	params;
 	struct quic_tparams	peer;
 	bool			peer_params_set;
+	bool			plain_1rtt;
 
 	u64			send_max_data;
 	u64			send_data;

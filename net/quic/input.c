@@ -536,7 +536,7 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	enum quic_ku_which which = QUIC_KU_CUR;
 	struct quic_frame *f = c->rx_frame;
 	struct quic_crypto_key *key;
-	bool eliciting = false, reserved;
+	bool eliciting = false, reserved, plain;
 	u32 pn_len, hdr_len, i, plen;
 	struct quic_pnspace *space;
 	struct quic_level *lvl;
@@ -581,15 +581,28 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	 */
 	if (hdr->type == QUIC_PACKET_SHORT && hdr->len >= sizeof(tail))
 		memcpy(tail, pkt + hdr->len - sizeof(tail), sizeof(tail));
-	if (quic_crypto_hp_remove(&lvl->recv_key, pkt, hdr->len,
-				  hdr->pn_offset, &pn_len))
+	plain = level == QUIC_CRYPTO_APP && c->plain_1rtt;
+	if (plain) {
+		/* draft-banks-quic-disable-encryption-00: no protection. */
+		/* No tag to fail: a stateless reset (RFC 9000 section
+		 * 10.3.1) is told by its token, where our zeroed tags are.
+		 */
+		pn_len = (pkt[0] & 0x03) + 1;
+		if (hdr->pn_offset + pn_len + QUIC_TAG_LEN > hdr->len ||
+		    (hdr->len >= QUIC_RESET_MIN_LEN && quic_reset_match(sk, tail)))
+			goto undecryptable;
+	} else if (quic_crypto_hp_remove(&lvl->recv_key, pkt, hdr->len,
+					 hdr->pn_offset, &pn_len)) {
 		goto undecryptable;
+	}
 	for (i = 0; i < pn_len; i++)
 		pn = (pn << 8) | pkt[hdr->pn_offset + i];
 	pn = quic_pn_decode(space->recv_count ? quic_pnspace_largest(space) :
 			    U64_MAX, pn, pn_len);
 	hdr_len = hdr->pn_offset + pn_len;
 	key = &lvl->recv_key;
+	if (plain)
+		goto opened;
 	if (level == QUIC_CRYPTO_APP) {
 		/* RFC 9001 section 6: the Key Phase bit picks the keys. */
 		key = quic_ku_recv_key(sk, !!(pkt[0] & 0x04), pn, &which);
@@ -608,6 +621,7 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	}
 	if (level == QUIC_CRYPTO_APP)
 		quic_ku_opened(sk, which, pn);
+opened:
 	if (quic_pnspace_seen(space, pn))
 		return 0;
 	quic_rcv_first(sk, hdr);

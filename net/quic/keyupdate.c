@@ -167,6 +167,9 @@ int quic_ku_initiate(struct sock *sk)
 
 	if (sk->sk_state != QUIC_SS_ESTABLISHED)
 		return -ENOTCONN;
+	/* Unprotected 1-RTT packets have no keys to update. */
+	if (c->plain_1rtt)
+		return -EINVAL;
 	if (!c->handshake_confirmed || ku->local_pending ||
 	    ku->send_phase != ku->recv_phase || !ku->send_next_ready ||
 	    !ku->recv_next_ready || ktime_before(ktime_get(), ku->allowed_at))

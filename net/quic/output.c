@@ -208,11 +208,16 @@ static u32 quic_tx_finish(struct sock *sk, struct sk_buff *skb,
 		tx->start[tx->len_field] = 0x40 | (l >> 8);
 		tx->start[tx->len_field + 1] = l & 0xff;
 	}
-	if (quic_crypto_seal(&lvl->send_key, tx->start,
-			     tx->pn_offset + tx->pn_len, payload, 0,
-			     tx->pkt->pn) ||
-	    quic_crypto_hp_apply(&lvl->send_key, tx->start, len, tx->pn_offset,
-				 tx->pn_len)) {
+	if (tx->level == QUIC_CRYPTO_APP && c->plain_1rtt) {
+		/* Unprotected 1-RTT: the tag's room stays, zeroed, so that
+		 * sizes and the stateless reset test are unchanged.
+		 */
+		memset(tx->p, 0, QUIC_TAG_LEN);
+	} else if (quic_crypto_seal(&lvl->send_key, tx->start,
+				    tx->pn_offset + tx->pn_len, payload, 0,
+				    tx->pkt->pn) ||
+		   quic_crypto_hp_apply(&lvl->send_key, tx->start, len,
+					tx->pn_offset, tx->pn_len)) {
 		kfree(tx->pkt);
 		tx->pkt = NULL;
 		return 0;
@@ -223,7 +228,7 @@ static u32 quic_tx_finish(struct sock *sk, struct sk_buff *skb,
 	quic_conn_space(c, tx->level)->next_pn++;
 	quic_recovery_on_sent(sk, tx->pkt);
 	tx->pkt = NULL;
-	if (tx->level == QUIC_CRYPTO_APP)
+	if (tx->level == QUIC_CRYPTO_APP && !c->plain_1rtt)
 		quic_ku_sent(sk);
 	/* RFC 9001 section 4.9.1: the client's first Handshake packet. */
 	if (!c->is_server && tx->level == QUIC_CRYPTO_HANDSHAKE &&

@@ -120,6 +120,8 @@ int quic_tparams_encode(const struct quic_tparams *tp, bool server, u8 *buf,
 				p->max_datagram_frame_size);
 	if (p->grease_quic_bit)
 		quic_tp_put_bytes(&w, QUIC_TP_GREASE_QUIC_BIT, NULL, 0);
+	if (p->disable_1rtt_encryption)
+		quic_tp_put_bytes(&w, QUIC_TP_DISABLE_1RTT_ENCRYPTION, NULL, 0);
 	if (tp->chosen_version) {
 		/* RFC 9368 section 3: Chosen Version, Available Versions. */
 		put_unaligned_be32(tp->chosen_version, vi);
@@ -198,6 +200,10 @@ static bool quic_tp_apply(struct quic_tparams *tp, u64 id, const u8 *v,
 	case QUIC_TP_GREASE_QUIC_BIT:
 		p->grease_quic_bit = 1;
 		return !len;
+	case QUIC_TP_DISABLE_1RTT_ENCRYPTION:
+		/* draft-banks-quic-disable-encryption-00 section 3. */
+		p->disable_1rtt_encryption = 1;
+		return !len;
 	case QUIC_TP_VERSION_INFORMATION:
 		/* RFC 9368 section 3: a non-zero Chosen Version, then more. */
 		if (!len || len % 4 || !get_unaligned_be32(v))
@@ -273,6 +279,8 @@ static int quic_tp_seen_bit(u64 id)
 		return 32;
 	if (id == QUIC_TP_GREASE_QUIC_BIT)
 		return 33;
+	if (id == QUIC_TP_DISABLE_1RTT_ENCRYPTION)
+		return 34;
 	return -1;
 }
 

@@ -139,7 +139,9 @@ struct quic_stream_info {
  * @disable_active_migration: RFC 9000 section 18.2
  * @grease_quic_bit: RFC 9287
  * @stateless_reset: send a stateless_reset_token
- * @disable_1rtt_encryption: send 1-RTT packets unprotected (testing only)
+ * @disable_1rtt_encryption: when both sides send it, 1-RTT packets carry no
+ *	packet or header protection (draft-banks-quic-disable-encryption;
+ *	trusted paths and benchmarks only)
  * @disable_compatible_version: do not send version_information (RFC 9368)
  * @active_connection_id_limit: 2..8, default 7
  * @ack_delay_exponent: 0..20, default 3

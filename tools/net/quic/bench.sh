@@ -290,7 +290,7 @@ nc_label="QUIC-noenc"
 nc_note=""
 if [ "$noenc_negotiated" != true ]; then
 	nc_label="QUIC-noenc*"
-	nc_note="* disable_1rtt_encryption was not negotiated (the kernel does not honour it yet): this column is QUIC with 1-RTT encryption ON, a second sample of the first."
+	nc_note="* disable_1rtt_encryption was not negotiated (the server refused it): this column is QUIC with 1-RTT encryption ON, a second sample of the first."
 fi
 echo
 echo "== results (Mbit/s of goodput the receiver confirmed; ${secs} s per run; $(nproc) CPUs)"
