@@ -12,6 +12,7 @@
 
 #include "input.h"
 #include "output.h"
+#include "protocol.h"
 #include "socket.h"
 #include "version.h"
 
@@ -73,6 +74,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	c->path.validated = !is_server;
 	quic_recovery_init(&c->path, qs->config.initial_smoothed_rtt);
 	c->path.cong.algo = qs->config.congestion_control_algo;
+	quic_ecn_init(&c->path.ecn, READ_ONCE(quic_net(sock_net(sk))->ecn));
 	quic_cids_init(&c->ids);
 	quic_streams_init(&c->streams, is_server);
 	skb_queue_head_init(&c->pending);

@@ -16,6 +16,7 @@
 #include "buffer.h"
 #include "cid.h"
 #include "crypto.h"
+#include "ecn.h"
 #include "hystart.h"
 #include "keyupdate.h"
 #include "pnspace.h"
@@ -111,6 +112,7 @@ struct quic_cong {
  * @validated: the peer's address is validated (RFC 9000 section 8)
  * @rx_bytes: bytes received on it before validation
  * @tx_bytes: bytes sent on it before validation
+ * @ecn: ECN validation of the path (ecn.c)
  */
 struct quic_path {
 	u32			id;
@@ -125,6 +127,7 @@ struct quic_path {
 	bool			validated;
 	u64			rx_bytes;
 	u64			tx_bytes;
+	struct quic_ecn		ecn;
 };
 
 /* RFC 9000 section 8.1: before validation, at most three times what the

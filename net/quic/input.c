@@ -668,6 +668,9 @@ opened:
 	quic_pnspace_record(space, pn, eliciting, ktime_get(),
 			    level == QUIC_CRYPTO_APP || level == QUIC_CRYPTO_EARLY ?
 			    c->params.p.max_ack_delay : 0);
+	/* RFC 9000 section 13.4.1; section 13.2.1: CE is acknowledged now. */
+	if (quic_ecn_received(&space->ecn, quic_ecn_codepoint(skb)) && eliciting)
+		space->ack_immediate = true;
 	if (space->ack_deadline && !space->ack_immediate)
 		quic_timer_start(sk, QUIC_DEFER_ACK,
 				 max_t(s64, ktime_us_delta(space->ack_deadline,

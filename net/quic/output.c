@@ -8,6 +8,7 @@
 
 #include <linux/slab.h>
 #include <asm/unaligned.h>
+#include <net/inet_ecn.h>
 
 #include "output.h"
 #include "socket.h"
@@ -226,6 +227,8 @@ static u32 quic_tx_finish(struct sock *sk, struct sk_buff *skb,
 	tx->pkt->size = len;
 	tx->pkt->time = ktime_get();
 	quic_conn_space(c, tx->level)->next_pn++;
+	/* The datagram goes out ECT(0) when this holds (quic_path_xmit()). */
+	tx->pkt->ecn = quic_ecn_marking(&c->path.ecn);
 	quic_recovery_on_sent(sk, tx->pkt);
 	tx->pkt = NULL;
 	if (tx->level == QUIC_CRYPTO_APP && !c->plain_1rtt)
@@ -681,9 +684,12 @@ static void quic_path_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_path *path = &qs->conn.path;
+	bool ecn = quic_ecn_marking(&path->ecn);
 
+	/* RFC 9000 section 13.4: ECT(0) while testing and once capable. */
 	quic_udp_send(qs->udp, skb, &path->local, &path->remote, &path->dst,
-		      sk->sk_bound_dev_if);
+		      sk->sk_bound_dev_if, ecn ? INET_ECN_ECT_0 : 0);
+	quic_ecn_sent(&path->ecn, ecn);
 }
 
 /* Build one packet of @level into @skb; returns bytes added. */

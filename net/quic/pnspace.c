@@ -138,6 +138,7 @@ void quic_pnspace_fill_ack(const struct quic_pnspace *s, struct quic_frame *f,
 		f->ack.ranges[i].start = s->recv[i].start;
 		f->ack.ranges[i].end = s->recv[i].end;
 	}
+	quic_ecn_fill_ack(&s->ecn, &f->ack);
 }
 
 void quic_pnspace_ack_sent(struct quic_pnspace *s)

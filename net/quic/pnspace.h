@@ -11,6 +11,7 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 
+#include "ecn.h"
 #include "frame.h"
 
 /* Received ranges remembered; older packets count as duplicates. */
@@ -50,6 +51,7 @@ struct quic_sent_frame {
  * @level: &enum quic_crypto_level
  * @ack_eliciting: contains an ack-eliciting frame
  * @in_flight: counts toward congestion control
+ * @ecn: sent ECT(0) (ecn.c)
  * @nframes: entries in @frames
  * @frames: its frames
  */
@@ -61,6 +63,7 @@ struct quic_sent_pkt {
 	u8			level;
 	bool			ack_eliciting;
 	bool			in_flight;
+	bool			ecn;
 	u8			nframes;
 	struct quic_sent_frame	frames[QUIC_SENT_FRAMES_MAX];
 };
@@ -83,6 +86,7 @@ struct quic_sent_pkt {
  * @eliciting_in_flight: ack-eliciting packets in @sent
  * @plain_sent: other packets in @sent
  * @discarded: keys of this space are gone (RFC 9001 section 4.9)
+ * @ecn: ECN counts both ways (RFC 9000 section 13.4)
  */
 struct quic_pnspace {
 	struct quic_ack_range	recv[QUIC_PNSPACE_MAX_RANGES];
@@ -102,6 +106,7 @@ struct quic_pnspace {
 	u32			eliciting_in_flight;
 	u32			plain_sent;
 	bool			discarded;
+	struct quic_ecn_space	ecn;
 };
 
 void quic_pnspace_init(struct quic_pnspace *s);

@@ -14,12 +14,14 @@
  * @udp_lock: protects @udp_socks
  * @udp_socks: the &struct quic_udp_sock of this namespace
  * @cong_algo: net.quic.congestion_control, what new sockets start with
+ * @ecn: net.quic.ecn, whether new connections mark ECT(0)
  * @sysctl: the namespace's net/quic sysctl table
  */
 struct quic_net {
 	struct mutex		udp_lock;	/* protects udp_socks */
 	struct list_head	udp_socks;
 	u8			cong_algo;
+	u8			ecn;
 	struct ctl_table_header	*sysctl;
 };
 

@@ -79,6 +79,8 @@ void quic_recovery_on_sent(struct sock *sk, struct quic_sent_pkt *pkt)
 	struct quic_pnspace *space = quic_conn_space(c, pkt->level);
 
 	list_add_tail(&pkt->list, &space->sent);
+	if (pkt->ecn)
+		space->ecn.sent++;
 	if (pkt->in_flight)
 		c->path.cong.in_flight += pkt->size;
 	if (pkt->ack_eliciting) {
@@ -356,6 +358,9 @@ static void quic_detect_lost(struct sock *sk, u8 level, ktime_t now)
 		} else {
 			run_next_pn++;
 		}
+		/* Declared lost, once: probes and Retry resend frames only. */
+		if (pkt->ecn)
+			quic_ecn_on_lost(&c->path.ecn);
 		quic_sent_lost(sk, pkt);
 		kfree(pkt);
 	}
@@ -385,6 +390,8 @@ int quic_recovery_on_ack(struct sock *sk, u8 level,
 	bool eliciting = false;
 	u32 r, i, ack_delay;
 	ktime_t largest_time = 0;
+	u64 newly_marked = 0;
+	LIST_HEAD(acked);
 
 	if (ack->largest >= space->next_pn) {
 		*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
@@ -402,11 +409,11 @@ int quic_recovery_on_ack(struct sock *sk, u8 level,
 		if (pkt->pn == ack->largest)
 			largest_time = pkt->time;
 		eliciting |= pkt->ack_eliciting;
+		newly_marked += pkt->ecn;
 		quic_sent_unlink(c, space, pkt);
-		quic_cong_on_acked(sk, pkt);
 		for (i = 0; i < pkt->nframes; i++)
 			quic_frame_acked(sk, level, &pkt->frames[i]);
-		kfree(pkt);
+		list_add_tail(&pkt->list, &acked);
 	}
 	if (!space->has_acked || ack->largest > space->largest_acked) {
 		space->largest_acked = ack->largest;
@@ -424,10 +431,24 @@ int quic_recovery_on_ack(struct sock *sk, u8 level,
 			quic_rtt_update(sk, ktime_us_delta(now, largest_time),
 					ack_delay);
 		}
+		/* RFC 9000 section 13.4.2.1, on ACKs that raise the largest;
+		 * RFC 9002 appendix B.7: more CE is a congestion event.
+		 */
+		if (quic_ecn_on_ack(&c->path.ecn, &space->ecn, ack,
+				    newly_marked) && largest_time)
+			quic_cong_on_lost(sk, largest_time, now);
 	}
 	if (level == QUIC_CRYPTO_APP)
 		quic_ku_acked(sk, ack->largest);
 	quic_detect_lost(sk, level, now);
+	/* Appendix A.7: the window grows after ECN and loss have had their
+	 * say, so that a congestion event of this ACK is not undone by it.
+	 */
+	list_for_each_entry_safe(pkt, tmp, &acked, list) {
+		list_del(&pkt->list);
+		quic_cong_on_acked(sk, pkt);
+		kfree(pkt);
+	}
 	/* RFC 9002 section 6.2.1: reset, except a client before confirmation. */
 	if (c->is_server || c->handshake_confirmed || level != QUIC_CRYPTO_INITIAL)
 		c->path.pto_count = 0;

@@ -175,5 +175,5 @@ void quic_reset_send(struct quic_udp_sock *us, struct sk_buff *skb,
 	memcpy(cid.data, hdr->dcid, hdr->dcid_len);
 	quic_cid_reset_token(net, &cid, p + len - QUIC_STATELESS_RESET_TOKEN_LEN);
 	quic_skb_addrs(skb, &src, &dst);
-	quic_udp_send(us, reset, &dst, &src, NULL, us->ifindex);
+	quic_udp_send(us, reset, &dst, &src, NULL, us->ifindex, 0);
 }

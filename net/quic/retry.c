@@ -296,7 +296,7 @@ int quic_retry_send(struct sock *lsk, struct sk_buff *skb,
 		return err;
 	}
 	local_bh_disable();
-	quic_udp_send(us, retry, &dst, &src, NULL, us->ifindex);
+	quic_udp_send(us, retry, &dst, &src, NULL, us->ifindex, 0);
 	local_bh_enable();
 	return 0;
 }

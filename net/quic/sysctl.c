@@ -5,6 +5,9 @@
  * congestion_control - the controller new sockets start with: "reno"
  *	(NewReno, RFC 9002 section 7, the default) or "cubic" (RFC 9438 with
  *	HyStart++); a socket may still choose with QUIC_CONFIG.
+ * ecn - 1 (the default): connections mark their packets ECT(0) and
+ *	validate the path (RFC 9000 section 13.4); 0: they never mark, and
+ *	still report the codepoints they receive.
  */
 
 #include <linux/slab.h>
@@ -53,6 +56,14 @@ static const struct ctl_table quic_sysctl_template[] = {
 		.mode		= 0644,
 		.proc_handler	= quic_sysctl_cong,
 	},
+	{
+		.procname	= "ecn",
+		.maxlen		= sizeof(u8),
+		.mode		= 0644,
+		.proc_handler	= proc_dou8vec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	{}
 };
 
@@ -68,11 +79,13 @@ int quic_sysctl_net_init(struct net *net)
 	struct ctl_table *t;
 
 	qn->cong_algo = QUIC_CONG_ALG_RENO;
+	qn->ecn = 1;
 	t = kmemdup(quic_sysctl_template, sizeof(quic_sysctl_template),
 		    GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	t[0].data = qn;
+	t[1].data = &qn->ecn;
 	qn->sysctl = register_net_sysctl(net, "net/quic", t);
 	if (!qn->sysctl) {
 		kfree(t);

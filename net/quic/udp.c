@@ -102,12 +102,13 @@ static struct dst_entry *quic_udp_route(struct net *net,
  * @remote: the destination
  * @cache: cached route of the path, or NULL
  * @oif: output device, 0 for any
+ * @ecn: the ECN field of the IP header (INET_ECN_*)
  *
  * Context: softirq or process context, the caller's socket locked.
  */
 void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		   const union quic_addr *local, const union quic_addr *remote,
-		   struct dst_cache *cache, int oif)
+		   struct dst_cache *cache, int oif, u8 ecn)
 {
 	struct sock *usk = us->sock->sk;
 	struct dst_entry *dst;
@@ -127,7 +128,7 @@ void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 	if (remote->sa.sa_family == AF_INET) {
 		udp_tunnel_xmit_skb((struct rtable *)dst, usk, skb,
 				    src.v4.sin_addr.s_addr,
-				    remote->v4.sin_addr.s_addr, 0,
+				    remote->v4.sin_addr.s_addr, ecn,
 				    ip4_dst_hoplimit(dst), 0, local->v4.sin_port,
 				    remote->v4.sin_port, false, false);
 		local_bh_enable();
@@ -138,7 +139,7 @@ void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		struct in6_addr daddr = remote->v6.sin6_addr;
 
 		udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &src.v6.sin6_addr,
-				     &daddr, 0, ip6_dst_hoplimit(dst), 0,
+				     &daddr, ecn, ip6_dst_hoplimit(dst), 0,
 				     local->v6.sin6_port, remote->v6.sin6_port,
 				     false);
 	}

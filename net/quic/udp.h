@@ -58,7 +58,7 @@ void quic_udp_sock_hold(struct net *net, struct quic_udp_sock *us);
 void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us);
 void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		   const union quic_addr *local, const union quic_addr *remote,
-		   struct dst_cache *cache, int oif);
+		   struct dst_cache *cache, int oif, u8 ecn);
 
 int quic_udp_net_init(struct net *net);
 void quic_udp_net_exit(struct net *net);

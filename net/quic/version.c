@@ -116,7 +116,7 @@ void quic_version_negotiation_send(struct quic_udp_sock *us,
 	/* Section 15: a reserved version, 0x?a?a?a?a. */
 	put_unaligned_be32(0x0a0a0a0a | (get_random_u32() & 0xf0f0f0f0), p);
 	quic_skb_addrs(skb, &src, &dst);
-	quic_udp_send(us, vn, &dst, &src, NULL, us->ifindex);
+	quic_udp_send(us, vn, &dst, &src, NULL, us->ifindex, 0);
 }
 
 /**

@@ -183,7 +183,8 @@ TEST_F(plain, wire)
 	/* 512 KB of data: hundreds of full packets, each with a marker. */
 	ASSERT_LT(100, full);
 	if (both) {
-		EXPECT_LE(full, marks);
+		/* Nearly all: a padded probe may carry no stream data. */
+		EXPECT_LE(full * 9, marks * 10);
 	} else {
 		EXPECT_EQ(0, marks);
 	}
