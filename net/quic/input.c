@@ -89,12 +89,17 @@ struct quic_stream *quic_stream_lookup(struct sock *sk, s64 id, u64 *errcode)
 /* Receive memory (RFC 9000 section 4 bounds bytes, not what they cost):
  * above sk_rcvbuf only data the reader can take at once is kept, so that
  * what fills a gap always gets in; out-of-order data waits in the peer
- * (the packet is not acknowledged).
+ * (the packet is not acknowledged). Above twice sk_rcvbuf no data is
+ * kept at all (in-order data in tiny frames could still cost far more
+ * than the bytes flow control allows), but the packet's other frames, an
+ * ACK or a CONNECTION_CLOSE, still count.
  */
 static bool quic_rmem_full(struct sock *sk, u64 offset, u64 next)
 {
-	return offset > next &&
-	       atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf);
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	int rmem = atomic_read(&sk->sk_rmem_alloc);
+
+	return rmem > 2 * rcvbuf || (offset > next && rmem > rcvbuf);
 }
 
 /* A copy of frame data, charged to the socket's receive memory. */
@@ -708,11 +713,6 @@ static int __quic_rcv(struct sock *sk, struct sk_buff *skb)
 		goto out;
 	/* In the closing and draining states nothing more is processed. */
 	if (sk->sk_state == QUIC_SS_CLOSING)
-		goto out;
-	/* A hard limit behind quic_rmem_full(): in-order data in tiny frames
-	 * could still cost far more than the bytes flow control allows.
-	 */
-	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf))
 		goto out;
 	while (offset < skb->len) {
 		if (quic_packet_parse_header(skb->data + offset,
