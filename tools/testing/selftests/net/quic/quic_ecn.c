@@ -116,34 +116,15 @@ static void ecn_sniff(int fd, uint16_t port, struct ecn_seen *seen)
 static void ecn_send(struct __test_metadata *_metadata, int from, int to,
 		     int64_t sid)
 {
-	char *out = malloc(ECN_LEN), *in = malloc(ECN_LEN);
-	size_t off, got = 0;
-	uint32_t flags = 0;
-	int64_t rsid;
-	ssize_t n;
+	char *out = malloc(ECN_LEN);
+	size_t off;
 
 	ASSERT_NE(NULL, out);
-	ASSERT_NE(NULL, in);
 	for (off = 0; off < ECN_LEN; off++)
 		out[off] = (char)(off * 7 + sid);
-	for (off = 0; off < ECN_LEN; off += n) {
-		size_t chunk = ECN_LEN - off < 16384 ? ECN_LEN - off : 16384;
-
-		n = fake_send_stream(from, sid, off + chunk == ECN_LEN ?
-				     MSG_STREAM_FIN : 0, out + off, chunk);
-		ASSERT_LT(0, n) TH_LOG("send at %zu: %s", off, strerror(errno));
-	}
-	while (!(flags & MSG_STREAM_FIN)) {
-		n = fake_recv_stream(to, in + got, ECN_LEN - got, &rsid, &flags);
-		ASSERT_LT(0, n) TH_LOG("recv at %zu: %s", got, strerror(errno));
-		ASSERT_EQ(sid, rsid);
-		got += n;
-		ASSERT_GE(ECN_LEN, got);
-	}
-	ASSERT_EQ(ECN_LEN, got);
-	EXPECT_EQ(0, memcmp(in, out, ECN_LEN));
+	EXPECT_EQ(0, fake_stream_exchange(from, to, sid, out, ECN_LEN))
+		TH_LOG("%s", fake_err);
 	free(out);
-	free(in);
 }
 
 static void ecn_transfer(struct __test_metadata *_metadata,

@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -310,6 +311,53 @@ static ssize_t fake_recv_stream(int fd, void *data, size_t len, int64_t *sid,
 		}
 	}
 	return n;
+}
+
+/*
+ * Send @len bytes of @out on stream @sid of @from, with FIN, in 16 KB
+ * writes, and read them on @to; 0 when all arrived intact on @sid.
+ */
+static inline int fake_stream_exchange(int from, int to, int64_t sid,
+				       const char *out, size_t len)
+{
+	char *in = malloc(len ? len : 1);
+	size_t off, got = 0;
+	uint32_t flags = 0;
+	int64_t rsid = -1;
+	ssize_t n;
+	int ret = -1;
+
+	if (!in)
+		FAKE_FAIL("out of memory");
+	for (off = 0; off < len; off += n) {
+		size_t chunk = len - off < 16384 ? len - off : 16384;
+
+		n = fake_send_stream(from, sid, off + chunk == len ?
+				     MSG_STREAM_FIN : 0, out + off, chunk);
+		if (n <= 0) {
+			snprintf(fake_err, sizeof(fake_err), "send at %zu: %s",
+				 off, strerror(errno));
+			goto out;
+		}
+	}
+	while (!(flags & MSG_STREAM_FIN)) {
+		n = fake_recv_stream(to, in + got, len - got, &rsid, &flags);
+		if (n < 0 || rsid != sid || got + n > len) {
+			snprintf(fake_err, sizeof(fake_err),
+				 "recv at %zu: %zd, stream %lld: %s", got, n,
+				 (long long)rsid, strerror(errno));
+			goto out;
+		}
+		got += n;
+	}
+	if (got != len || memcmp(in, out, len))
+		snprintf(fake_err, sizeof(fake_err), "%zu of %zu bytes, %s",
+			 got, len, got == len ? "corrupted" : "short");
+	else
+		ret = 0;
+out:
+	free(in);
+	return ret;
 }
 
 #endif /* QUIC_FAKE_H */

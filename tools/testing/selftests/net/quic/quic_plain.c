@@ -122,36 +122,16 @@ static int sniff_marks(int fd, uint16_t port, int *full)
 static void send_marked(struct __test_metadata *_metadata, int from, int to,
 			int64_t sid)
 {
-	char *out = malloc(PLAIN_LEN), *in = malloc(PLAIN_LEN);
-	size_t off, got = 0;
-	uint32_t flags = 0;
-	int64_t rsid;
-	ssize_t n;
+	char *out = malloc(PLAIN_LEN);
+	size_t off;
 
 	ASSERT_NE(NULL, out);
-	ASSERT_NE(NULL, in);
 	for (off = 0; off < PLAIN_LEN; off += 64)
 		snprintf(out + off, 64, PLAIN_MARK "%010zu%*s", off,
 			 (int)(64 - 1 - strlen(PLAIN_MARK) - 10), "");
-	for (off = 0; off < PLAIN_LEN; off += n) {
-		size_t chunk = PLAIN_LEN - off < 16384 ? PLAIN_LEN - off : 16384;
-
-		n = fake_send_stream(from, sid, off + chunk == PLAIN_LEN ?
-				     MSG_STREAM_FIN : 0, out + off, chunk);
-		ASSERT_LT(0, n) TH_LOG("send at %zu: %s", off, strerror(errno));
-	}
-	while (!(flags & MSG_STREAM_FIN)) {
-		n = fake_recv_stream(to, in + got, PLAIN_LEN - got, &rsid,
-				     &flags);
-		ASSERT_LT(0, n) TH_LOG("recv at %zu: %s", got, strerror(errno));
-		ASSERT_EQ(sid, rsid);
-		got += n;
-		ASSERT_GE(PLAIN_LEN, got);
-	}
-	ASSERT_EQ(PLAIN_LEN, got);
-	EXPECT_EQ(0, memcmp(in, out, PLAIN_LEN));
+	EXPECT_EQ(0, fake_stream_exchange(from, to, sid, out, PLAIN_LEN))
+		TH_LOG("%s", fake_err);
 	free(out);
-	free(in);
 }
 
 /* Each side reports what it sent and what its peer sent. */
