@@ -74,6 +74,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	c->path.validated = !is_server;
 	quic_recovery_init(&c->path, qs->config.initial_smoothed_rtt);
 	c->path.cong.algo = qs->config.congestion_control_algo;
+	quic_pmtu_init(&c->path.pmtu, qs->config.plpmtud_probe_interval);
 	quic_ecn_init(&c->path.ecn, READ_ONCE(quic_net(sock_net(sk))->ecn));
 	quic_cids_init(&c->ids);
 	quic_streams_init(&c->streams, is_server);
@@ -418,6 +419,29 @@ static void quic_conn_established(struct sock *sk)
 }
 
 /**
+ * quic_path_mtu_update - the path's packet size after a change of its
+ *	route, its PLPMTU or the handshake
+ * @c: the connection
+ *
+ * Initial size until the handshake is confirmed (RFC 9000 section 14.1);
+ * then the PLPMTU found by probing, or without PLPMTUD the route's MTU,
+ * both within quic_path_mtu_bound().
+ */
+void quic_path_mtu_update(struct quic_conn *c)
+{
+	u32 bound = quic_path_mtu_bound(c), mtu;
+
+	if (!c->handshake_confirmed)
+		return;
+	mtu = quic_pmtu_enabled(&c->path.pmtu) ?
+	      min(c->path.pmtu.plpmtu, bound) : bound;
+	if (mtu == c->path.mtu)
+		return;
+	c->path.mtu = mtu;
+	quic_recovery_mtu_changed(&c->path);
+}
+
+/**
  * quic_conn_confirm - the handshake is confirmed (RFC 9001 section 4.1.2)
  * @sk: the socket
  *
@@ -433,11 +457,13 @@ void quic_conn_confirm(struct sock *sk)
 	c->handshake_confirmed = true;
 	quic_conn_discard_level(sk, QUIC_CRYPTO_INITIAL);
 	quic_conn_discard_level(sk, QUIC_CRYPTO_HANDSHAKE);
-	/* Full-size packets from now on; PMTU discovery is per path later. */
-	c->path.mtu = min_t(u32, c->peer.p.max_udp_payload_size,
-			    QUIC_PATH_MTU_DEFAULT -
-			    (c->path.remote.sa.sa_family == AF_INET6 ? 20 : 0));
-	c->path.mtu = max_t(u32, c->path.mtu, QUIC_PATH_MTU_MIN);
+	/* RFC 9000 section 14: larger packets from now on. Without PLPMTUD
+	 * the route's MTU bounds them (quic_path_payload_max()), lowered by
+	 * ICMP Packet Too Big; with it, probes raise the path's size from
+	 * the base (section 14.3).
+	 */
+	quic_pmtu_start(&c->path.pmtu, quic_path_mtu_bound(c), ktime_get());
+	quic_path_mtu_update(c);
 	if (c->is_server) {
 		c->handshake_done_pending = true;
 		quic_cid_drop_odcid(&c->ids);

@@ -19,6 +19,7 @@
 #include "ecn.h"
 #include "hystart.h"
 #include "keyupdate.h"
+#include "pmtu.h"
 #include "pnspace.h"
 #include "reset.h"
 #include "retry.h"
@@ -44,8 +45,7 @@ enum {
 #define QUIC_MIN_WINDOW_PACKETS		2
 #define QUIC_INITIAL_WINDOW_PACKETS	10
 /* RFC 9000 section 14: what we send before knowing the path MTU. */
-#define QUIC_PATH_MTU_MIN		1200
-#define QUIC_PATH_MTU_DEFAULT		1472
+#define QUIC_PATH_MTU_MIN		QUIC_PMTU_BASE
 /* The longest a connection timer is armed for at once. */
 #define QUIC_TIMER_MAX_US		(600ULL * USEC_PER_SEC)
 /* Undecryptable packets kept until their keys arrive (RFC 9001 5.7). */
@@ -106,13 +106,15 @@ struct quic_cong {
  * @space: the application data packet number space of the path
  * @rtt: RTT estimator
  * @cong: congestion controller
- * @mtu: largest UDP payload we send on it
+ * @mtu: largest UDP payload we send on it (before the route's limit)
+ * @route_mtu: largest UDP payload its route takes, 0 before the first send
  * @dst: cached route
  * @pto_count: consecutive PTOs (RFC 9002 section 6.2.1)
  * @validated: the peer's address is validated (RFC 9000 section 8)
  * @rx_bytes: bytes received on it before validation
  * @tx_bytes: bytes sent on it before validation
  * @ecn: ECN validation of the path (ecn.c)
+ * @pmtu: PLPMTUD of the path (pmtu.c)
  */
 struct quic_path {
 	u32			id;
@@ -122,12 +124,14 @@ struct quic_path {
 	struct quic_rtt		rtt;
 	struct quic_cong	cong;
 	u32			mtu;
+	u32			route_mtu;
 	struct dst_cache	dst;
 	u32			pto_count;
 	bool			validated;
 	u64			rx_bytes;
 	u64			tx_bytes;
 	struct quic_ecn		ecn;
+	struct quic_pmtu	pmtu;
 };
 
 /* RFC 9000 section 8.1: before validation, at most three times what the
@@ -327,6 +331,19 @@ struct quic_conn {
 	struct quic_frame	*rx_frame;
 };
 
+/* The largest UDP payload worth sending on the path: the peer takes at
+ * most its max_udp_payload_size (RFC 9000 section 18.2), the route at
+ * most its MTU, and nothing goes above QUIC_PMTU_MAX.
+ */
+static inline u32 quic_path_mtu_bound(const struct quic_conn *c)
+{
+	u32 route = c->path.route_mtu ?: QUIC_PMTU_MAX;
+	u32 bound = min3((u32)c->peer.p.max_udp_payload_size, route,
+			 (u32)QUIC_PMTU_MAX);
+
+	return max_t(u32, bound, QUIC_PATH_MTU_MIN);
+}
+
 static inline struct quic_pnspace *quic_conn_space(struct quic_conn *c,
 						   u8 level)
 {
@@ -343,6 +360,7 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);
 int quic_conn_get_tparams_ext(struct sock *sk, u8 *buf, u32 len);
 int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len);
 void quic_conn_confirm(struct sock *sk);
+void quic_path_mtu_update(struct quic_conn *c);
 void quic_conn_discard_level(struct sock *sk, u8 level);
 void quic_conn_close(struct sock *sk, u64 code, u64 frame, const char *reason,
 		     bool app);

@@ -685,11 +685,65 @@ static void quic_path_xmit(struct sock *sk, struct sk_buff *skb)
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_path *path = &qs->conn.path;
 	bool ecn = quic_ecn_marking(&path->ecn);
+	u32 route;
 
 	/* RFC 9000 section 13.4: ECT(0) while testing and once capable. */
-	quic_udp_send(qs->udp, skb, &path->local, &path->remote, &path->dst,
-		      sk->sk_bound_dev_if, ecn ? INET_ECN_ECT_0 : 0);
+	route = quic_udp_send(qs->udp, skb, &path->local, &path->remote,
+			      &path->dst, sk->sk_bound_dev_if,
+			      ecn ? INET_ECN_ECT_0 : 0);
 	quic_ecn_sent(&path->ecn, ecn);
+	if (route && route != path->route_mtu) {
+		path->route_mtu = route;
+		quic_path_mtu_update(&qs->conn);
+	}
+}
+
+/* RFC 9000 section 14.3 and RFC 8899 section 4.1: a PLPMTUD probe is a
+ * 1-RTT packet of PING and PADDING, alone in a datagram of the size
+ * probed; it counts in flight but its loss is no congestion signal
+ * (recovery.c).
+ *
+ * Returns true when a probe is due but waits for room in the window:
+ * the caller then holds data back, or a busy connection would never
+ * leave the probe room (RFC 8899 section 3 keeps probes within
+ * congestion control). A window too small for the probe holds nothing.
+ */
+static bool quic_xmit_pmtu_probe(struct sock *sk, ktime_t now)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_frame *f = c->tx_frame;
+	struct sk_buff *skb;
+	struct quic_tx tx;
+	u32 size, len;
+
+	if (!c->handshake_confirmed || c->close_pending ||
+	    !c->levels[QUIC_CRYPTO_APP].send_ready)
+		return false;
+	size = quic_pmtu_probe_due(&c->path.pmtu, quic_path_mtu_bound(c), now);
+	if (!size || size > c->path.cong.window)
+		return false;
+	if (!quic_recovery_cwnd_room(sk, size))
+		return true;
+	skb = alloc_skb(QUIC_XMIT_HEADROOM + size, GFP_ATOMIC);
+	if (!skb)
+		return false;
+	skb_reserve(skb, QUIC_XMIT_HEADROOM);
+	if (!quic_tx_begin(sk, skb, QUIC_CRYPTO_APP, size, &tx)) {
+		kfree_skb(skb);
+		return false;
+	}
+	f->type = QUIC_FRAME_PING;
+	quic_tx_put(&tx, f, 0);
+	tx.pkt->pmtu_probe = true;
+	len = quic_tx_finish(sk, skb, &tx, size);
+	if (!len) {
+		kfree_skb(skb);
+		return false;
+	}
+	/* The padding fills the packet to @size exactly. */
+	quic_pmtu_probe_sent(&c->path.pmtu);
+	quic_path_xmit(sk, skb);
+	return false;
 }
 
 /* Build one packet of @level into @skb; returns bytes added. */
@@ -751,8 +805,8 @@ void quic_xmit(struct sock *sk)
 	static const u8 order[] = { QUIC_CRYPTO_INITIAL, QUIC_CRYPTO_EARLY,
 				    QUIC_CRYPTO_HANDSHAKE, QUIC_CRYPTO_APP };
 	u32 mtu, used, n, pad_to, i, last, pad_last, budget = 256;
+	bool cwnd_ok, any, hold;
 	struct sk_buff *skb;
-	bool cwnd_ok, any;
 	ktime_t now;
 
 	if (c->tx_in_progress || !quic_sk(sk)->udp || !c->tx_frame)
@@ -764,10 +818,11 @@ void quic_xmit(struct sock *sk)
 	    sk->sk_state == QUIC_SS_CLOSED)
 		return;
 	c->tx_in_progress = true;
+	hold = quic_xmit_pmtu_probe(sk, ktime_get());
 	while (budget--) {
 		now = ktime_get();
 		mtu = quic_path_payload_max(sk);
-		cwnd_ok = quic_recovery_cwnd_room(sk, mtu);
+		cwnd_ok = !hold && quic_recovery_cwnd_room(sk, mtu);
 		last = ARRAY_SIZE(order);
 		pad_last = 0;
 		for (i = 0; i < ARRAY_SIZE(order); i++) {

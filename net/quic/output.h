@@ -14,6 +14,7 @@ int quic_xmit_stateless_reset(struct sock *usk, struct sk_buff *in,
 
 /* recovery.c */
 void quic_recovery_init(struct quic_path *path, u32 initial_rtt_us);
+void quic_recovery_mtu_changed(struct quic_path *path);
 int quic_recovery_on_ack(struct sock *sk, u8 level,
 			 const struct quic_frame_ack *ack, u64 *errcode);
 void quic_recovery_on_sent(struct sock *sk, struct quic_sent_pkt *pkt);

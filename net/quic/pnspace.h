@@ -52,6 +52,7 @@ struct quic_sent_frame {
  * @ack_eliciting: contains an ack-eliciting frame
  * @in_flight: counts toward congestion control
  * @ecn: sent ECT(0) (ecn.c)
+ * @pmtu_probe: a PLPMTUD probe, alone in its datagram (pmtu.c)
  * @nframes: entries in @frames
  * @frames: its frames
  */
@@ -64,6 +65,7 @@ struct quic_sent_pkt {
 	bool			ack_eliciting;
 	bool			in_flight;
 	bool			ecn;
+	bool			pmtu_probe;
 	u8			nframes;
 	struct quic_sent_frame	frames[QUIC_SENT_FRAMES_MAX];
 };

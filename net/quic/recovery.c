@@ -27,6 +27,25 @@ void quic_recovery_init(struct quic_path *path, u32 initial_rtt_us)
 	path->pto_count = 0;
 }
 
+/**
+ * quic_recovery_mtu_changed - the path's datagram size changed
+ * @path: the path, @path->mtu the new size
+ *
+ * RFC 9002 section 7.2: the initial window is recalculated with the new
+ * size (a window still in slow start takes it if larger), and the window
+ * is never below the minimum of two datagrams.
+ */
+void quic_recovery_mtu_changed(struct quic_path *path)
+{
+	struct quic_cong *cong = &path->cong;
+	u32 initial = min(QUIC_INITIAL_WINDOW_PACKETS * path->mtu,
+			  max(14720U, 2 * path->mtu));
+
+	if (cong->window < cong->ssthresh)
+		cong->window = max(cong->window, initial);
+	cong->window = max(cong->window, QUIC_MIN_WINDOW_PACKETS * path->mtu);
+}
+
 bool quic_recovery_cwnd_room(struct sock *sk, u32 size)
 {
 	struct quic_cong *cong = &quic_sk(sk)->conn.path.cong;
@@ -296,6 +315,11 @@ static void quic_cong_persistent(struct sock *sk)
 {
 	struct quic_path *path = &quic_sk(sk)->conn.path;
 
+	/* RFC 8899 section 4.3: it may be a black hole for large packets;
+	 * PLPMTUD falls back to the base size and probes again.
+	 */
+	quic_pmtu_black_hole(&path->pmtu, ktime_get());
+	quic_path_mtu_update(&quic_sk(sk)->conn);
 	path->cong.window = QUIC_MIN_WINDOW_PACKETS * path->mtu;
 	path->cong.acked_bytes = 0;
 	path->cong.recovery_start = 0;
@@ -341,6 +365,13 @@ static void quic_detect_lost(struct sock *sk, u8 level, ktime_t now)
 			continue;
 		}
 		quic_sent_unlink(c, space, pkt);
+		if (pkt->pmtu_probe) {
+			/* RFC 9000 section 14.4: only the size failed. */
+			quic_pmtu_probe_lost(&c->path.pmtu, pkt->size, now);
+			quic_sent_lost(sk, pkt);
+			kfree(pkt);
+			continue;
+		}
 		if (pkt->in_flight && ktime_after(pkt->time, newest_lost))
 			newest_lost = pkt->time;
 		/* Section 7.6.2: consecutive packet numbers lost, none of
@@ -410,6 +441,9 @@ int quic_recovery_on_ack(struct sock *sk, u8 level,
 			largest_time = pkt->time;
 		eliciting |= pkt->ack_eliciting;
 		newly_marked += pkt->ecn;
+		if (pkt->pmtu_probe &&
+		    quic_pmtu_probe_acked(&c->path.pmtu, pkt->size, now))
+			quic_path_mtu_update(c);
 		quic_sent_unlink(c, space, pkt);
 		for (i = 0; i < pkt->nframes; i++)
 			quic_frame_acked(sk, level, &pkt->frames[i]);

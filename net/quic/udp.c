@@ -104,15 +104,22 @@ static struct dst_entry *quic_udp_route(struct net *net,
  * @oif: output device, 0 for any
  * @ecn: the ECN field of the IP header (INET_ECN_*)
  *
+ * RFC 9000 section 14: QUIC datagrams are never fragmented. IPv4 ones
+ * carry DF and, like IPv6 ones, are dropped rather than split when they
+ * exceed the route's MTU (an ICMP Packet Too Big then lowers it).
+ *
  * Context: softirq or process context, the caller's socket locked.
+ *
+ * Return: the largest UDP payload the route takes, 0 if there is none.
  */
-void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
-		   const union quic_addr *local, const union quic_addr *remote,
-		   struct dst_cache *cache, int oif, u8 ecn)
+u32 quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
+		  const union quic_addr *local, const union quic_addr *remote,
+		  struct dst_cache *cache, int oif, u8 ecn)
 {
 	struct sock *usk = us->sock->sk;
 	struct dst_entry *dst;
 	union quic_addr src;
+	u32 mtu, hdr;
 
 	/* dst_cache wants bottom halves off, and so does a transmit from
 	 * process context that may meet softirq transmits of the socket.
@@ -122,17 +129,23 @@ void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 	if (IS_ERR(dst)) {
 		local_bh_enable();
 		kfree_skb(skb);
-		return;
+		return 0;
 	}
-	skb->ignore_df = 1;
+	hdr = sizeof(struct udphdr) + (remote->sa.sa_family == AF_INET ?
+				       sizeof(struct iphdr) :
+				       sizeof(struct ipv6hdr));
+	mtu = dst_mtu(dst);
+	mtu = mtu > hdr ? mtu - hdr : 0;
+	skb->ignore_df = 0;
 	if (remote->sa.sa_family == AF_INET) {
 		udp_tunnel_xmit_skb((struct rtable *)dst, usk, skb,
 				    src.v4.sin_addr.s_addr,
 				    remote->v4.sin_addr.s_addr, ecn,
-				    ip4_dst_hoplimit(dst), 0, local->v4.sin_port,
-				    remote->v4.sin_port, false, false);
+				    ip4_dst_hoplimit(dst), htons(IP_DF),
+				    local->v4.sin_port, remote->v4.sin_port,
+				    false, false);
 		local_bh_enable();
-		return;
+		return mtu;
 	}
 #if IS_ENABLED(CONFIG_IPV6)
 	{
@@ -145,6 +158,7 @@ void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 	}
 #endif
 	local_bh_enable();
+	return mtu;
 }
 
 static bool quic_addr_equal(const union quic_addr *a, const union quic_addr *b)

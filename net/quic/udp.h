@@ -56,9 +56,9 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net,
 					bool reuse, bool v6only, int ifindex);
 void quic_udp_sock_hold(struct net *net, struct quic_udp_sock *us);
 void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us);
-void quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
-		   const union quic_addr *local, const union quic_addr *remote,
-		   struct dst_cache *cache, int oif, u8 ecn);
+u32 quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
+		  const union quic_addr *local, const union quic_addr *remote,
+		  struct dst_cache *cache, int oif, u8 ecn);
 
 int quic_udp_net_init(struct net *net);
 void quic_udp_net_exit(struct net *net);

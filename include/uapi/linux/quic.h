@@ -186,8 +186,9 @@ struct quic_transport_param {
  * struct quic_config - %QUIC_SOCKOPT_CONFIG
  * @version: QUIC version offered by a client, %QUIC_VERSION_V1 (default)
  *	or %QUIC_VERSION_V2
- * @plpmtud_probe_interval: microseconds between PMTU probes, 0 disables
- *	(default), else at least 5 s
+ * @plpmtud_probe_interval: microseconds between PLPMTUD searches (the
+ *	RFC 8899 raise timer), at least 5 s; 0 (default) disables probing,
+ *	the route's MTU is used
  * @initial_smoothed_rtt: microseconds, 1 ms..6 s, default 333 ms
  * @payload_cipher_type: TLS_CIPHER_* of linux/tls.h, 0 means any
  * @congestion_control_algo: &enum quic_cong_algo

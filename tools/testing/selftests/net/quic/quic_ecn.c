@@ -16,7 +16,7 @@
 #include "kselftest_harness.h"
 #include "quic_xfer.h"
 
-#define ECN_LEN		(256 * 1024UL)
+#define ECN_LEN		(1024 * 1024UL)
 #define ECN_SYSCTL	"/proc/sys/net/quic/ecn"
 
 enum { NOT_ECT, ECT1, ECT0, CE };
@@ -137,7 +137,9 @@ static void ecn_transfer(struct __test_metadata *_metadata,
 	TH_LOG("datagrams: %d; Not-ECT %d, ECT(0) %d, ECT(1) %d, CE %d; ECT(0) in the last 20: %d",
 	       seen->total, seen->cp[NOT_ECT], seen->cp[ECT0], seen->cp[ECT1],
 	       seen->cp[CE], seen->last_ect0);
-	/* 512 KB of data: hundreds of datagrams. */
+	/* 2 MB of data: hundreds of datagrams (8972 bytes of UDP on
+	 * loopback) and their ACKs; netem's 10% CE gives tens of marks.
+	 */
 	ASSERT_LT(300, seen->total);
 }
 

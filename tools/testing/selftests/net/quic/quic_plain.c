@@ -160,8 +160,10 @@ TEST_F(plain, wire)
 	marks = sniff_marks(self->sniff, self->addr.sin_port, &full);
 	TH_LOG("datagrams with readable stream bytes: %d of %d full ones",
 	       marks, full);
-	/* 512 KB of data: hundreds of full packets, each with a marker. */
-	ASSERT_LT(100, full);
+	/* 512 KB of data: tens of full packets (8972 bytes on loopback),
+	 * each with a marker.
+	 */
+	ASSERT_LT(40, full);
 	if (both) {
 		/* Nearly all: a padded probe may carry no stream data. */
 		EXPECT_LE(full * 9, marks * 10);
