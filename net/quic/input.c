@@ -11,6 +11,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/slab.h>
+#include <linux/sizes.h>
 #include <linux/udp.h>
 #include <net/sock.h>
 #include <net/udp.h>
@@ -768,7 +769,12 @@ void quic_deliver(struct sock *sk, struct sk_buff *skb)
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
 		quic_rcv(sk, skb);
-	else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf)))
+	/* The backlog also carries what ends the connection (a
+	 * CONNECTION_CLOSE after a burst of full-size packets): room for
+	 * both buffers and some, as TCP leaves (tcp_add_backlog()).
+	 */
+	else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				READ_ONCE(sk->sk_sndbuf) + SZ_64K))
 		kfree_skb(skb);
 	bh_unlock_sock(sk);
 }
