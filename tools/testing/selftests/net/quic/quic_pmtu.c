@@ -12,14 +12,9 @@
  * fragments created off the client's SNMP counters.
  */
 
-#include <fcntl.h>
-#include <sched.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-
 #include "kselftest_harness.h"
 #include "quic_xfer.h"
+#include "quic_ns.h"
 
 #define XFER_SIZE	(1024 * 1024)
 /* The black hole: IPv4 packets of this total length and more vanish. */
@@ -27,10 +22,7 @@
 
 FIXTURE(pmtu)
 {
-	char ns_srv[32], ns_cli[32];
-	int lsn, cli, srv;
-	struct sockaddr_storage addr;
-	socklen_t alen;
+	struct ns_pair p;
 };
 
 FIXTURE_VARIANT(pmtu)
@@ -53,63 +45,11 @@ FIXTURE_VARIANT_ADD(pmtu, ipv6)
 	.cli = "fd00:98::2",
 };
 
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
-/* The number a shell command prints, -1 on failure. */
-static long long run_number(const char *fmt, ...)
-{
-	long long v = -1;
-	char cmd[1024];
-	va_list ap;
-	FILE *f;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	pclose(f);
-	return v;
-}
-
-/* A socket created inside network namespace @ns. */
-static int ns_socket(const char *ns, int family)
-{
-	int self_ns, target, fd = -1;
-	char path[64];
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	self_ns = open("/proc/self/ns/net", O_RDONLY);
-	target = open(path, O_RDONLY);
-	if (self_ns >= 0 && target >= 0 && !setns(target, CLONE_NEWNET)) {
-		fd = socket(family, SOCK_DGRAM, IPPROTO_QUIC);
-		if (setns(self_ns, CLONE_NEWNET))
-			abort();	/* the test cannot go on elsewhere */
-	}
-	if (self_ns >= 0)
-		close(self_ns);
-	if (target >= 0)
-		close(target);
-	return fd;
-}
-
 static int set_mtu(FIXTURE_DATA(pmtu) *self, int mtu)
 {
-	return run("ip -n %s link set veth0 mtu %d && "
-		   "ip -n %s link set veth0 mtu %d",
-		   self->ns_srv, mtu, self->ns_cli, mtu);
+	return ns_run("ip -n %s link set veth0 mtu %d && "
+		      "ip -n %s link set veth0 mtu %d",
+		      self->p.srv, mtu, self->p.cli, mtu);
 }
 
 static int set_plpmtud(int fd, uint32_t interval_us)
@@ -121,82 +61,28 @@ static int set_plpmtud(int fd, uint32_t interval_us)
 
 FIXTURE_SETUP(pmtu)
 {
-	int v6 = variant->family == AF_INET6;
-
-	self->lsn = self->cli = self->srv = -1;
-	snprintf(self->ns_srv, sizeof(self->ns_srv), "qpmtu-srv-%d", getpid());
-	snprintf(self->ns_cli, sizeof(self->ns_cli), "qpmtu-cli-%d", getpid());
-	ASSERT_EQ(0, run("ip netns add %s && ip netns add %s && "
-			 "ip -n %s link add veth0 type veth peer name veth0 netns %s && "
-			 "ip -n %s addr add %s/%d dev veth0 %s && "
-			 "ip -n %s addr add %s/%d dev veth0 %s && "
-			 "ip -n %s link set veth0 up && ip -n %s link set veth0 up",
-			 self->ns_srv, self->ns_cli, self->ns_srv, self->ns_cli,
-			 self->ns_srv, variant->srv, v6 ? 64 : 24, v6 ? "nodad" : "",
-			 self->ns_cli, variant->cli, v6 ? 64 : 24, v6 ? "nodad" : "",
-			 self->ns_srv, self->ns_cli))
-		TH_LOG("cannot build the namespaces (iproute2)");
-
-	self->lsn = ns_socket(self->ns_srv, variant->family);
-	ASSERT_LE(0, self->lsn);
-	memset(&self->addr, 0, sizeof(self->addr));
-	if (v6) {
-		struct sockaddr_in6 *a = (void *)&self->addr;
-
-		a->sin6_family = AF_INET6;
-		inet_pton(AF_INET6, variant->srv, &a->sin6_addr);
-		self->alen = sizeof(*a);
-	} else {
-		struct sockaddr_in *a = (void *)&self->addr;
-
-		a->sin_family = AF_INET;
-		inet_pton(AF_INET, variant->srv, &a->sin_addr);
-		self->alen = sizeof(*a);
-	}
-	ASSERT_EQ(0, bind(self->lsn, (void *)&self->addr, self->alen));
-	ASSERT_EQ(0, getsockname(self->lsn, (void *)&self->addr, &self->alen));
-	ASSERT_EQ(0, listen(self->lsn, 8));
-	self->cli = ns_socket(self->ns_cli, variant->family);
-	ASSERT_LE(0, self->cli);
-	fake_timeouts(self->cli, 60000);
+	ASSERT_EQ(0, ns_pair_create(&self->p, "qpmtu", variant->family,
+				    variant->srv, variant->cli))
+		TH_LOG("%s", fake_err);
 }
 
 FIXTURE_TEARDOWN(pmtu)
 {
-	if (self->srv >= 0)
-		close(self->srv);
-	if (self->cli >= 0)
-		close(self->cli);
-	if (self->lsn >= 0)
-		close(self->lsn);
-	run("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
-	    self->ns_srv, self->ns_cli);
-}
-
-static int handshake(FIXTURE_DATA(pmtu) *self)
-{
-	fake_err[0] = '\0';
-	fake_wait_ms = 60000;
-	if (connect(self->cli, (void *)&self->addr, self->alen))
-		FAKE_FAIL("connect: %s", strerror(errno));
-	if (fake_handshake(self->cli, self->lsn, &self->srv))
-		return -1;
-	fake_timeouts(self->srv, 60000);
-	return 0;
+	ns_pair_destroy(&self->p);
 }
 
 static long long cli_counter(FIXTURE_DATA(pmtu) *self, const char *name)
 {
-	return run_number("ip netns exec %s cat /sys/class/net/veth0/statistics/%s",
-			  self->ns_cli, name);
+	return ns_number("ip netns exec %s cat /sys/class/net/veth0/statistics/%s",
+			 self->p.cli, name);
 }
 
 /* IPv4 and IPv6 fragments the client's stack created. */
 static long long cli_fragments(FIXTURE_DATA(pmtu) *self)
 {
-	return run_number("ip netns exec %s nstat -asz IpFragCreates Ip6FragCreates | "
-			  "awk '/FragCreates/ { n += $2 } END { print n + 0 }'",
-			  self->ns_cli);
+	return ns_number("ip netns exec %s nstat -asz IpFragCreates Ip6FragCreates | "
+			 "awk '/FragCreates/ { n += $2 } END { print n + 0 }'",
+			 self->p.cli);
 }
 
 /*
@@ -212,7 +98,7 @@ static long long sized_transfer(struct __test_metadata *_metadata,
 	packets = cli_counter(self, "tx_packets");
 	if (bytes < 0 || packets < 0)
 		return 0;
-	transfer(_metadata, self->cli, self->srv, XFER_SIZE, 0);
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, XFER_SIZE, 0);
 	bytes = cli_counter(self, "tx_bytes") - bytes;
 	packets = cli_counter(self, "tx_packets") - packets;
 	TH_LOG("%lld bytes in %lld frames", bytes, packets);
@@ -225,7 +111,7 @@ TEST_F_TIMEOUT(pmtu, route_mtu_9000, 120)
 	long long avg;
 
 	ASSERT_EQ(0, set_mtu(self, 9000));
-	ASSERT_EQ(0, handshake(self)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
 	avg = sized_transfer(_metadata, self);
 	EXPECT_LT(6000, avg);
 	EXPECT_GE(9014, avg);
@@ -240,7 +126,7 @@ TEST_F_TIMEOUT(pmtu, route_mtu_1500, 120)
 {
 	long long avg;
 
-	ASSERT_EQ(0, handshake(self)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
 	avg = sized_transfer(_metadata, self);
 	EXPECT_LT(1300, avg);
 	EXPECT_GE(1514, avg);
@@ -253,8 +139,8 @@ TEST_F_TIMEOUT(pmtu, plpmtud_9000, 120)
 	long long avg;
 
 	ASSERT_EQ(0, set_mtu(self, 9000));
-	ASSERT_EQ(0, set_plpmtud(self->cli, 5000000));
-	ASSERT_EQ(0, handshake(self)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, set_plpmtud(self->p.cli_fd, 5000000));
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
 	avg = sized_transfer(_metadata, self);
 	EXPECT_LT(6000, avg);
 	EXPECT_GE(9014, avg);
@@ -285,28 +171,28 @@ TEST_F_TIMEOUT(pmtu, plpmtud_black_hole, 120)
 
 	ASSERT_EQ(0x580, HOLE_LEN);
 	ASSERT_EQ(0, set_mtu(self, 9000));
-	ASSERT_EQ(0, run("tc -n %s qdisc add dev veth0 root handle 1: prio",
-			 self->ns_cli)) TH_LOG("no tc prio");
+	ASSERT_EQ(0, ns_run("tc -n %s qdisc add dev veth0 root handle 1: prio",
+			    self->p.cli)) TH_LOG("no tc prio");
 	for (i = 0; i < ARRAY_SIZE(ranges); i++)
-		ASSERT_EQ(0, run("tc -n %s filter add dev veth0 parent 1: protocol %s "
-				 "prio 1 u32 match u16 %s at %d action drop",
-				 self->ns_cli, v6 ? "ipv6" : "ip", ranges[i],
-				 v6 ? 4 : 2)) TH_LOG("no tc u32");
-	ASSERT_EQ(0, set_plpmtud(self->cli, 5000000));
-	ASSERT_EQ(0, handshake(self)) TH_LOG("%s", fake_err);
+		ASSERT_EQ(0, ns_run("tc -n %s filter add dev veth0 parent 1: protocol %s "
+				    "prio 1 u32 match u16 %s at %d action drop",
+				    self->p.cli, v6 ? "ipv6" : "ip", ranges[i],
+				    v6 ? 4 : 2)) TH_LOG("no tc u32");
+	ASSERT_EQ(0, set_plpmtud(self->p.cli_fd, 5000000));
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
 	/* Each size that fails takes QUIC_PMTU_MAX_PROBES probes, one at a
 	 * time: some traffic and a few seconds for the search, then the
 	 * measured transfer.
 	 */
-	transfer(_metadata, self->cli, self->srv, XFER_SIZE / 4, 4);
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, XFER_SIZE / 4, 4);
 	sleep(3);
 	avg = sized_transfer(_metadata, self);
 	/* Above the base size (1200, UDP, IP, Ethernet), below the hole. */
 	EXPECT_LT(1300 + (v6 ? 20 : 0), avg);
 	EXPECT_GT(hole + 14, avg);
-	dropped = run_number("tc -n %s -s qdisc show dev veth0 | "
-			     "awk '/dropped/ { gsub(\",\", \"\"); print $7; exit }'",
-			     self->ns_cli);
+	dropped = ns_number("tc -n %s -s qdisc show dev veth0 | "
+			    "awk '/dropped/ { gsub(\",\", \"\"); print $7; exit }'",
+			    self->p.cli);
 	/* The probes that found the hole. */
 	EXPECT_LE(3, dropped);
 	EXPECT_EQ(0, cli_fragments(self));
