@@ -37,6 +37,7 @@ static void quic_space_free(struct quic_pnspace *space)
 static void quic_loss_timer_fn(struct timer_list *t);
 static void quic_ack_timer_fn(struct timer_list *t);
 static void quic_idle_timer_fn(struct timer_list *t);
+static void quic_path_timer_fn(struct timer_list *t);
 
 /**
  * quic_conn_init - set up the connection state of a socket
@@ -96,6 +97,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	timer_setup(&c->loss_timer, quic_loss_timer_fn, 0);
 	timer_setup(&c->ack_timer, quic_ack_timer_fn, 0);
 	timer_setup(&c->idle_timer, quic_idle_timer_fn, 0);
+	timer_setup(&c->path_timer, quic_path_timer_fn, 0);
 	c->last_activity = ktime_get();
 	c->initialised = true;
 	return 0;
@@ -126,6 +128,7 @@ void quic_conn_destroy(struct sock *sk)
 	quic_timer_stop(sk, QUIC_DEFER_LOSS);
 	quic_timer_stop(sk, QUIC_DEFER_ACK);
 	quic_timer_stop(sk, QUIC_DEFER_IDLE);
+	quic_timer_stop(sk, QUIC_DEFER_PATH);
 	for (i = 0; i < QUIC_CRYPTO_MAX; i++) {
 		struct quic_level *lvl = &c->levels[i];
 
@@ -198,6 +201,8 @@ static struct timer_list *quic_timer(struct quic_conn *c, int which)
 		return &c->loss_timer;
 	if (which == QUIC_DEFER_ACK)
 		return &c->ack_timer;
+	if (which == QUIC_DEFER_PATH)
+		return &c->path_timer;
 	return &c->idle_timer;
 }
 
@@ -233,6 +238,9 @@ static void quic_timer_run(struct sock *sk, int which)
 		break;
 	case QUIC_DEFER_IDLE:
 		quic_conn_idle_timeout(sk);
+		break;
+	case QUIC_DEFER_PATH:
+		quic_path_timeout(sk);
 		break;
 	}
 }
@@ -275,13 +283,21 @@ static void quic_idle_timer_fn(struct timer_list *t)
 			QUIC_DEFER_IDLE);
 }
 
+static void quic_path_timer_fn(struct timer_list *t)
+{
+	struct quic_conn *c = from_timer(c, t, path_timer);
+
+	quic_timer_fire(&container_of(c, struct quic_sock, conn)->inet.sk,
+			QUIC_DEFER_PATH);
+}
+
 /* proto->release_cb: timers that fired while user space held the lock. */
 void quic_release_cb(struct sock *sk)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	int which;
 
-	for (which = QUIC_DEFER_LOSS; which <= QUIC_DEFER_IDLE; which++) {
+	for (which = QUIC_DEFER_LOSS; which <= QUIC_DEFER_PATH; which++) {
 		if (test_and_clear_bit(which, &c->deferred)) {
 			quic_timer_run(sk, which);
 			__sock_put(sk);
@@ -728,6 +744,7 @@ void quic_conn_close(struct sock *sk, u64 code, u64 frame, const char *reason,
 	quic_xmit(sk);
 	quic_timer_stop(sk, QUIC_DEFER_LOSS);
 	quic_timer_stop(sk, QUIC_DEFER_ACK);
+	quic_timer_stop(sk, QUIC_DEFER_PATH);
 	quic_timer_start(sk, QUIC_DEFER_IDLE, 3ULL * quic_recovery_pto_us(sk));
 	quic_conn_wake(sk);
 }
@@ -752,6 +769,7 @@ static void quic_conn_enter_draining(struct sock *sk, u64 code, u64 frame,
 	quic_event_connection_close(sk);
 	quic_timer_stop(sk, QUIC_DEFER_LOSS);
 	quic_timer_stop(sk, QUIC_DEFER_ACK);
+	quic_timer_stop(sk, QUIC_DEFER_PATH);
 	quic_timer_start(sk, QUIC_DEFER_IDLE, 3ULL * quic_recovery_pto_us(sk));
 	quic_conn_wake(sk);
 }
@@ -828,5 +846,6 @@ void quic_conn_idle_timeout(struct sock *sk)
 	inet_sk_set_state(sk, QUIC_SS_CLOSED);
 	quic_timer_stop(sk, QUIC_DEFER_LOSS);
 	quic_timer_stop(sk, QUIC_DEFER_ACK);
+	quic_timer_stop(sk, QUIC_DEFER_PATH);
 	quic_conn_wake(sk);
 }

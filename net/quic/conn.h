@@ -19,6 +19,7 @@
 #include "ecn.h"
 #include "hystart.h"
 #include "keyupdate.h"
+#include "path.h"
 #include "pmtu.h"
 #include "pnspace.h"
 #include "reset.h"
@@ -115,6 +116,7 @@ struct quic_cong {
  * @tx_bytes: bytes sent on it before validation
  * @ecn: ECN validation of the path (ecn.c)
  * @pmtu: PLPMTUD of the path (pmtu.c)
+ * @check: validation of the peer's address after it moved (path.c)
  */
 struct quic_path {
 	u32			id;
@@ -132,6 +134,7 @@ struct quic_path {
 	u64			tx_bytes;
 	struct quic_ecn		ecn;
 	struct quic_pmtu	pmtu;
+	struct quic_path_check	check;
 };
 
 /* RFC 9000 section 8.1: before validation, at most three times what the
@@ -171,6 +174,7 @@ enum {
 	QUIC_DEFER_LOSS,
 	QUIC_DEFER_ACK,
 	QUIC_DEFER_IDLE,
+	QUIC_DEFER_PATH,
 };
 
 /**
@@ -243,6 +247,8 @@ enum {
  * @loss_timer: loss detection / PTO (RFC 9002 section 6.2)
  * @ack_timer: delayed ACK
  * @idle_timer: idle timeout (RFC 9000 section 10.1), closing and draining
+ * @path_timer: path validation: a new PATH_CHALLENGE, or giving up
+ *	(path.c)
  * @deferred: QUIC_DEFER_* work for release_cb
  * @loss_deadline: when @loss_timer is due
  * @idle_timeout: effective idle timeout, us
@@ -318,6 +324,7 @@ struct quic_conn {
 	struct timer_list	loss_timer;
 	struct timer_list	ack_timer;
 	struct timer_list	idle_timer;
+	struct timer_list	path_timer;
 	unsigned long		deferred;
 	ktime_t			loss_deadline;
 	u64			idle_timeout;

@@ -551,6 +551,15 @@ bool quic_frame_ack_eliciting(u64 type)
 	       type != QUIC_FRAME_CONNECTION_CLOSE_APP;
 }
 
+/* RFC 9000 section 9.1: the frames a probing packet is made of. */
+bool quic_frame_probing(u64 type)
+{
+	return type == QUIC_FRAME_PATH_CHALLENGE ||
+	       type == QUIC_FRAME_PATH_RESPONSE ||
+	       type == QUIC_FRAME_NEW_CONNECTION_ID ||
+	       type == QUIC_FRAME_PADDING;
+}
+
 /* RFC 9002 section 2: ack-eliciting frames and PADDING count in flight. */
 bool quic_frame_in_flight(u64 type)
 {

@@ -189,6 +189,7 @@ u32 quic_frame_put_crypto_hdr(u8 *p, u32 len, u64 offset, u32 data_len);
 
 bool quic_frame_allowed(u64 type, enum quic_packet_type ptype);
 bool quic_frame_ack_eliciting(u64 type);
+bool quic_frame_probing(u64 type);
 bool quic_frame_in_flight(u64 type);
 
 #endif /* __NET_QUIC_FRAME_H */

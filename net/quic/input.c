@@ -456,6 +456,7 @@ static int quic_rcv_frame(struct sock *sk, u8 level, struct quic_frame *f,
 		c->path_response_pending = true;
 		return 0;
 	case QUIC_FRAME_PATH_RESPONSE:
+		quic_path_response_rcv(sk, f->path.data);
 		return 0;
 	case QUIC_FRAME_NEW_TOKEN:
 		/* Section 19.7: only servers send it. */
@@ -535,14 +536,16 @@ static void quic_rcv_first(struct sock *sk, const struct quic_packet_hdr *hdr)
  * the connection was closed.
  */
 static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
-			   const struct quic_packet_hdr *hdr)
+			   const struct quic_packet_hdr *hdr,
+			   const union quic_addr *from)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	u8 tail[QUIC_STATELESS_RESET_TOKEN_LEN];
 	enum quic_ku_which which = QUIC_KU_CUR;
 	struct quic_frame *f = c->rx_frame;
+	bool eliciting = false, reserved, plain, moved, probing = true;
+	bool response_pending = c->path_response_pending;
 	struct quic_crypto_key *key;
-	bool eliciting = false, reserved, plain;
 	u32 pn_len, hdr_len, i, plen;
 	struct quic_pnspace *space;
 	struct quic_level *lvl;
@@ -567,6 +570,15 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	 * section 4.9.3: none is taken once 1-RTT keys are in use.
 	 */
 	if (level == QUIC_CRYPTO_EARLY && (!c->is_server || c->early_done))
+		return 0;
+	/* RFC 9000 section 9: a client takes packets from the server's
+	 * address only (it does not move to a preferred_address yet); a
+	 * server sees the client at a new address in 1-RTT packets once the
+	 * handshake is confirmed, not before.
+	 */
+	moved = !quic_addr_same(from, &c->path.remote);
+	if (moved && (!c->is_server || level != QUIC_CRYPTO_APP ||
+		      !c->handshake_confirmed))
 		return 0;
 	lvl = &c->levels[level];
 	space = quic_conn_space(c, level);
@@ -657,6 +669,7 @@ opened:
 			goto close;
 		}
 		eliciting |= quic_frame_ack_eliciting(f->type);
+		probing &= quic_frame_probing(f->type);
 		err = quic_rcv_frame(sk, level, f, hdr, &errcode);
 		if (err == -EPROTO)
 			goto close;
@@ -674,6 +687,16 @@ opened:
 	quic_pnspace_record(space, pn, eliciting, ktime_get(),
 			    level == QUIC_CRYPTO_APP || level == QUIC_CRYPTO_EARLY ?
 			    c->params.p.max_ack_delay : 0);
+	/* RFC 9000 section 9.3: the peer moved when its newest packet is a
+	 * non-probing one from a new address. A probing packet from there
+	 * is answered there (section 8.2.2), which needs a second path: not
+	 * yet, its PATH_CHALLENGE is left unanswered rather than answered
+	 * on the current path.
+	 */
+	if (moved && !probing && quic_pnspace_largest(space) == pn)
+		quic_path_peer_moved(sk, from, skb->len);
+	else if (moved && probing)
+		c->path_response_pending = response_pending;
 	/* RFC 9000 section 13.4.1; section 13.2.1: CE is acknowledged now. */
 	if (quic_ecn_received(&space->ecn, quic_ecn_codepoint(skb)) && eliciting)
 		space->ack_immediate = true;
@@ -702,9 +725,10 @@ undecryptable:
 	return 0;
 }
 
-static int __quic_rcv(struct sock *sk, struct sk_buff *skb)
+static int __quic_rcv(struct sock *sk, struct sk_buff *skb, bool count)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
+	union quic_addr from, to;
 	struct quic_packet_hdr hdr;
 	u32 offset = 0;
 	int ret;
@@ -712,6 +736,13 @@ static int __quic_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!c->initialised || sk->sk_state == QUIC_SS_CLOSED ||
 	    sk->sk_state == QUIC_SS_LISTENING)
 		goto out;
+	quic_skb_addrs(skb, &from, &to);
+	/* What the peer sent from the address we send to counts toward
+	 * what we may send there before it is validated (RFC 9000 section
+	 * 8.1); a datagram from elsewhere does not.
+	 */
+	if (count && !c->path.validated && quic_addr_same(&from, &c->path.remote))
+		c->path.rx_bytes += skb->len;
 	/* In the closing and draining states nothing more is processed. */
 	if (sk->sk_state == QUIC_SS_CLOSING)
 		goto out;
@@ -720,7 +751,7 @@ static int __quic_rcv(struct sock *sk, struct sk_buff *skb)
 					     skb->len - offset, QUIC_CID_LEN,
 					     &hdr))
 			break;
-		ret = quic_rcv_packet(sk, skb, offset, &hdr);
+		ret = quic_rcv_packet(sk, skb, offset, &hdr, &from);
 		if (ret)
 			break;
 		offset += hdr.len;
@@ -740,14 +771,7 @@ out:
  */
 int quic_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	struct quic_path *path = &quic_sk(sk)->conn.path;
-
-	/* What the peer sent counts toward what we may send before its
-	 * address is validated (RFC 9000 section 8.1).
-	 */
-	if (!path->validated)
-		path->rx_bytes += skb->len;
-	return __quic_rcv(sk, skb);
+	return __quic_rcv(sk, skb, true);
 }
 
 /* New keys arrived: go through the packets that waited for them. */
@@ -760,7 +784,7 @@ void quic_input_replay(struct sock *sk)
 	__skb_queue_head_init(&q);
 	skb_queue_splice_init(&c->pending, &q);
 	while ((skb = __skb_dequeue(&q)))
-		__quic_rcv(sk, skb);	/* counted when the datagram came */
+		__quic_rcv(sk, skb, false);	/* counted when it came */
 }
 
 /* Run @skb on @sk now, or through the backlog when user space owns it. */

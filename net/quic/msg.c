@@ -153,6 +153,16 @@ void quic_event_key_update(struct sock *sk, u8 phase)
 	quic_event_queue(sk, QUIC_EVENT_KEY_UPDATE, &phase, sizeof(phase));
 }
 
+/* QUIC_EVENT_CONNECTION_MIGRATION: the connection is on a new path,
+ * @local when we moved, not the peer.
+ */
+void quic_event_connection_migration(struct sock *sk, bool local)
+{
+	u8 v = local;
+
+	quic_event_queue(sk, QUIC_EVENT_CONNECTION_MIGRATION, &v, sizeof(v));
+}
+
 /* QUIC_EVENT_CONNECTION_CLOSE: the peer closed the connection. */
 void quic_event_connection_close(struct sock *sk)
 {

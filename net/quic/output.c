@@ -6,6 +6,7 @@
  * sent through the shared UDP tunnel socket.
  */
 
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <asm/unaligned.h>
 #include <net/inet_ecn.h>
@@ -367,6 +368,13 @@ static void quic_tx_conn_control(struct sock *sk, struct quic_tx *tx)
 		if (quic_tx_put(tx, f, 0))
 			c->path_response_pending = false;
 	}
+	/* RFC 9000 section 8.2.1: a new, unpredictable payload each time. */
+	if (c->path.check.pending) {
+		f->type = QUIC_FRAME_PATH_CHALLENGE;
+		get_random_bytes(f->path.data, QUIC_PATH_DATA_LEN);
+		if (quic_tx_put(tx, f, 0))
+			quic_path_challenge_sent(&c->path.check, f->path.data);
+	}
 	if (c->max_data_pending) {
 		f->type = QUIC_FRAME_MAX_DATA;
 		f->max.value = c->recv_max_data;
@@ -575,7 +583,7 @@ static bool quic_app_pending(struct quic_conn *c, bool data)
 
 	if (c->handshake_done_pending || c->max_data_pending ||
 	    c->new_token_pending ||
-	    c->path_response_pending ||
+	    c->path_response_pending || c->path.check.pending ||
 	    c->data_blocked_pending || c->streams.max_streams_pending ||
 	    c->streams.blocked_pending || quic_cid_tx_pending(&c->ids))
 		return true;
@@ -660,6 +668,15 @@ static bool quic_level_pending(struct quic_conn *c, u8 level, bool cwnd_ok,
  * fit in a new packet; stream data and datagrams may not (flow control,
  * size), so a level with only those cannot carry a datagram's padding.
  */
+/* RFC 9000 sections 8.2.1 and 8.2.2: PATH_CHALLENGE and PATH_RESPONSE
+ * go in datagrams of at least 1200 bytes (as far as the
+ * anti-amplification limit allows).
+ */
+static bool quic_path_frames_pending(const struct quic_conn *c)
+{
+	return c->path.check.pending || c->path_response_pending;
+}
+
 static bool quic_level_sure(struct quic_conn *c, u8 level, bool cwnd_ok,
 			    ktime_t now)
 {
@@ -670,7 +687,8 @@ static bool quic_level_sure(struct quic_conn *c, u8 level, bool cwnd_ok,
 	return c->close_pending ||
 	       quic_pnspace_ack_due(quic_conn_space(c, level), now) ||
 	       (c->ping_pending & BIT(level)) ||
-	       (cwnd_ok && quic_sbuf_pending(&lvl->crypto_send));
+	       (cwnd_ok && quic_sbuf_pending(&lvl->crypto_send)) ||
+	       (cwnd_ok && level == QUIC_CRYPTO_APP && quic_path_frames_pending(c));
 }
 
 static u32 quic_path_payload_max(struct sock *sk)
@@ -716,7 +734,10 @@ static bool quic_xmit_pmtu_probe(struct sock *sk, ktime_t now)
 	struct quic_tx tx;
 	u32 size, len;
 
-	if (!c->handshake_confirmed || c->close_pending ||
+	/* RFC 9000 section 8.1: no probe beyond what the anti-amplification
+	 * limit of a path being validated allows.
+	 */
+	if (!c->handshake_confirmed || c->close_pending || !c->path.validated ||
 	    !c->levels[QUIC_CRYPTO_APP].send_ready)
 		return false;
 	size = quic_pmtu_probe_due(&c->path.pmtu, quic_path_mtu_bound(c), now);
@@ -835,7 +856,8 @@ void quic_xmit(struct sock *sk)
 		if (last == ARRAY_SIZE(order))
 			break;
 		/* RFC 9000 section 8.1: the anti-amplification limit. */
-		if (quic_path_amp_blocked(&c->path, mtu))
+		mtu = quic_path_send_room(c, mtu);
+		if (!mtu)
 			break;
 		skb = alloc_skb(QUIC_XMIT_HEADROOM + mtu, GFP_ATOMIC);
 		if (!skb)
@@ -856,6 +878,9 @@ void quic_xmit(struct sock *sk)
 			if (order[i] == QUIC_CRYPTO_INITIAL &&
 			    (!c->is_server || quic_sbuf_pending(&c->levels[order[i]].crypto_send) ||
 			     (c->ping_pending & BIT(order[i]))))
+				pad_to = QUIC_MIN_UDP_PAYLOAD;
+			if (order[i] == QUIC_CRYPTO_APP && cwnd_ok &&
+			    quic_path_frames_pending(c))
 				pad_to = QUIC_MIN_UDP_PAYLOAD;
 			n = quic_build_packet(sk, skb, order[i], mtu - used,
 					      cwnd_ok, i == pad_last ?

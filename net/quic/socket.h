@@ -132,6 +132,7 @@ void quic_event_connection_id(struct sock *sk, u64 active, u64 prior_to);
 void quic_event_stream_max_data(struct sock *sk, s64 id, u64 max_data);
 void quic_event_stream_max_stream(struct sock *sk, bool uni, u64 count);
 void quic_event_key_update(struct sock *sk, u8 phase);
+void quic_event_connection_migration(struct sock *sk, bool local);
 void quic_event_new_token(struct sock *sk, const u8 *token, u32 len);
 void quic_event_session_ticket(struct sock *sk, const u8 *msg, u32 len);
 void quic_stream_reset(struct sock *sk, struct quic_stream *st, u64 code);

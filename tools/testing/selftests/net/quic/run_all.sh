@@ -9,7 +9,7 @@
 cd "$(dirname "$0")" || exit 1
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(quic_socket quic_bind quic_sockopt quic_module.sh quic_ktests.sh
-	quic_conn quic_keyupdate quic_datagram quic_version quic_ticket quic_early quic_plain quic_ecn quic_pmtu quic_retry quic_handshake quic_inject quic_netem quic_apps.sh)
+	quic_conn quic_keyupdate quic_datagram quic_version quic_ticket quic_early quic_plain quic_ecn quic_pmtu quic_migrate quic_retry quic_handshake quic_inject quic_netem quic_apps.sh)
 timeout_s=$(sed -n 's/^timeout=//p' settings)
 # The debug kernel (KASAN, lockdep, kmemleak) runs several times slower.
 grep -qw kasan_multi_shot /proc/cmdline && timeout_s=$(( ${timeout_s:-300} * 4 ))

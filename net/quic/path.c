@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * QUIC path validation and peer address changes (RFC 9000 sections 8.2
+ * and 9). The receive path (input.c) reports a peer seen at a new
+ * address and the PATH_RESPONSE frames; the send path (output.c) carries
+ * the PATH_CHALLENGE frames this file asks for, in datagrams expanded to
+ * 1200 bytes where the anti-amplification limit allows.
+ */
+
+#include <crypto/algapi.h>
+#include <net/ipv6.h>
+
+#include "conn.h"
+#include "output.h"
+#include "path.h"
+#include "socket.h"
+
+/* @a as an IPv6 address, IPv4 ones mapped (RFC 4291 section 2.5.5.2). */
+static void quic_addr_v6(const union quic_addr *a, struct in6_addr *out)
+{
+	if (a->sa.sa_family == AF_INET)
+		ipv6_addr_set_v4mapped(a->v4.sin_addr.s_addr, out);
+	else
+		*out = a->v6.sin6_addr;
+}
+
+/**
+ * quic_addr_same_host - whether two addresses name the same host
+ * @a: one address
+ * @b: the other
+ *
+ * The ports are not compared; an IPv4 address equals its v4-mapped
+ * IPv6 form, as an AF_INET6 socket may see either.
+ */
+bool quic_addr_same_host(const union quic_addr *a, const union quic_addr *b)
+{
+	struct in6_addr x, y;
+
+	quic_addr_v6(a, &x);
+	quic_addr_v6(b, &y);
+	return ipv6_addr_equal(&x, &y);
+}
+
+/* Whether two addresses are the same address and port. */
+bool quic_addr_same(const union quic_addr *a, const union quic_addr *b)
+{
+	/* sin_port and sin6_port are at the same offset. */
+	return a->v4.sin_port == b->v4.sin_port && quic_addr_same_host(a, b);
+}
+
+/**
+ * quic_path_send_room - the datagram size allowed on the path now
+ * @c: the connection
+ * @mtu: the size the path takes
+ *
+ * RFC 9000 section 9.3: after the peer moved, the new address is sent to
+ * before it is validated, within the anti-amplification limit (section
+ * 8.1) and, since its MTU is not known, in datagrams of at most 1200
+ * bytes; a datagram smaller than a full one may then go. During the
+ * handshake only full datagrams go (section 14.1 wants the server's
+ * Initial datagrams padded).
+ *
+ * Return: the size, 0 when nothing may be sent.
+ */
+u32 quic_path_send_room(const struct quic_conn *c, u32 mtu)
+{
+	const struct quic_path *path = &c->path;
+	u64 limit;
+
+	if (path->validated)
+		return mtu;
+	if (!c->handshake_confirmed)
+		return quic_path_amp_blocked(path, mtu) ? 0 : mtu;
+	mtu = min_t(u32, mtu, QUIC_PATH_MTU_MIN);
+	limit = QUIC_AMPLIFICATION_FACTOR * path->rx_bytes;
+	if (path->tx_bytes >= limit)
+		return 0;
+	if (limit - path->tx_bytes < mtu)
+		mtu = limit - path->tx_bytes;
+	return mtu < QUIC_PATH_SEND_MIN ? 0 : mtu;
+}
+
+/* RFC 9000 section 8.2.4: three times the larger of the path's PTO and
+ * the PTO of a new path (kInitialRtt, RFC 9002 section 6.2.2).
+ */
+static u64 quic_path_validation_us(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u64 initial = 3ULL * qs->config.initial_smoothed_rtt;
+	u64 pto = quic_recovery_pto_us(sk);
+
+	return 3 * (max(pto, initial) + qs->conn.peer.p.max_ack_delay);
+}
+
+/* The time to the next challenge: a PTO, within the deadline. */
+static u64 quic_path_retry_us(struct sock *sk)
+{
+	struct quic_path_check *pc = &quic_sk(sk)->conn.path.check;
+	s64 left = ktime_us_delta(pc->deadline, ktime_get());
+	u64 pto = quic_recovery_pto_us(sk) +
+		  quic_sk(sk)->conn.peer.p.max_ack_delay;
+
+	return left <= 0 ? 0 : min_t(u64, pto, left);
+}
+
+/* Send to @to from now on; the route and its MTU are found again. */
+static void quic_path_set_remote(struct sock *sk, const union quic_addr *to)
+{
+	struct quic_path *path = &quic_sk(sk)->conn.path;
+
+	path->remote = *to;
+	dst_cache_reset(&path->dst);
+	path->route_mtu = 0;
+	quic_set_peer_addr(sk, to);
+}
+
+/* RFC 9000 section 9.4: a new peer address is a new path; what was
+ * learnt of the old one (RTT, window, PLPMTU) does not hold for it.
+ */
+static void quic_path_forget(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
+	struct quic_path *path = &c->path;
+	u32 in_flight = path->cong.in_flight;
+	u8 algo = path->cong.algo;
+
+	path->mtu = QUIC_PATH_MTU_MIN;
+	quic_recovery_init(path, qs->config.initial_smoothed_rtt);
+	/* What is in flight stays counted until acknowledged or lost. */
+	path->cong.algo = algo;
+	path->cong.in_flight = in_flight;
+	quic_pmtu_init(&path->pmtu, qs->config.plpmtud_probe_interval);
+	quic_pmtu_start(&path->pmtu, quic_path_mtu_bound(c), ktime_get());
+}
+
+/**
+ * quic_path_peer_moved - a non-probing packet came from a new address
+ * @sk: the socket, a server's connection with its handshake confirmed
+ * @from: the peer's new address
+ * @len: the size of the datagram that brought it
+ *
+ * RFC 9000 section 9.3: the packet had the largest packet number yet, so
+ * the peer is there now (a NAT rebinding looks the same as a migration):
+ * send there and validate it (section 8.2). Only a change of port keeps
+ * the congestion controller and the RTT (section 9.4).
+ */
+void quic_path_peer_moved(struct sock *sk, const union quic_addr *from,
+			  u32 len)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_path *path = &c->path;
+	struct quic_path_check *pc = &path->check;
+	bool port_only = quic_addr_same_host(from, &path->remote);
+	union quic_addr back;
+
+	if (pc->has_prev && quic_addr_same(from, &pc->prev)) {
+		/* Back at an address validated before: no need to again;
+		 * the one left becomes the address to go back to.
+		 */
+		back = pc->prev;
+		pc->prev = path->remote;
+		pc->has_prev = path->validated;
+		quic_path_set_remote(sk, &back);
+		if (!port_only)
+			quic_path_forget(sk);
+		path->validated = true;
+		pc->active = false;
+		pc->pending = false;
+		quic_timer_stop(sk, QUIC_DEFER_PATH);
+		quic_event_connection_migration(sk, false);
+		return;
+	}
+	if (path->validated) {
+		pc->prev = path->remote;
+		pc->has_prev = true;
+	}
+	quic_path_set_remote(sk, from);
+	if (!port_only)
+		quic_path_forget(sk);
+	path->validated = false;
+	path->rx_bytes = len;
+	path->tx_bytes = 0;
+	pc->active = true;
+	pc->pending = true;
+	pc->sent = 0;
+	pc->deadline = ktime_add_us(ktime_get(), quic_path_validation_us(sk));
+	quic_timer_start(sk, QUIC_DEFER_PATH, quic_path_retry_us(sk));
+}
+
+/* A PATH_CHALLENGE with @data is in a packet (output.c). */
+void quic_path_challenge_sent(struct quic_path_check *pc, const u8 *data)
+{
+	memcpy(pc->data[pc->sent % QUIC_PATH_CHALLENGES], data,
+	       QUIC_PATH_DATA_LEN);
+	pc->sent++;
+	pc->pending = false;
+}
+
+/**
+ * quic_path_response_rcv - a PATH_RESPONSE frame arrived
+ * @sk: the socket
+ * @data: its payload
+ *
+ * RFC 9000 section 8.2.3: one that echoes a challenge we sent validates
+ * the path, whatever path it came on; others are ignored. The address
+ * left stays known as validated, for the peer to come back to.
+ */
+void quic_path_response_rcv(struct sock *sk, const u8 *data)
+{
+	struct quic_path *path = &quic_sk(sk)->conn.path;
+	struct quic_path_check *pc = &path->check;
+	u32 i, n = min_t(u32, pc->sent, QUIC_PATH_CHALLENGES);
+
+	if (!pc->active)
+		return;
+	for (i = 0; i < n; i++)
+		if (!crypto_memneq(pc->data[i], data, QUIC_PATH_DATA_LEN))
+			break;
+	if (i == n)
+		return;
+	path->validated = true;
+	pc->active = false;
+	pc->pending = false;
+	quic_timer_stop(sk, QUIC_DEFER_PATH);
+	quic_event_connection_migration(sk, false);
+}
+
+/**
+ * quic_path_timeout - the path validation timer fired
+ * @sk: the socket
+ *
+ * A new PATH_CHALLENGE each PTO (section 8.2.1: frames are not sent
+ * again, a new payload is); past the deadline the validation failed,
+ * and the connection goes back to the last validated address (section
+ * 9.3.2), or, with none, ends (section 8.2.4).
+ */
+void quic_path_timeout(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_path *path = &c->path;
+	struct quic_path_check *pc = &path->check;
+	u64 next;
+
+	if (!pc->active)
+		return;
+	next = quic_path_retry_us(sk);
+	if (next) {
+		pc->pending = true;
+		quic_timer_start(sk, QUIC_DEFER_PATH, next);
+		quic_xmit(sk);
+		return;
+	}
+	pc->active = false;
+	pc->pending = false;
+	if (!pc->has_prev) {
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_NO_VIABLE_PATH, 0,
+				"path validation failed", false);
+		return;
+	}
+	quic_path_set_remote(sk, &pc->prev);
+	quic_path_forget(sk);
+	path->validated = true;
+	pc->has_prev = false;
+	quic_xmit(sk);
+}
