@@ -354,6 +354,41 @@ struct quic_dcid *quic_cid_first_dcid(struct quic_cids *ids)
 	return NULL;
 }
 
+/* The peer's ID after the one in use, NULL when it gave no spare one. */
+static struct quic_dcid *quic_cid_spare_dcid(struct quic_cids *ids)
+{
+	struct quic_dcid *d, *first = quic_cid_first_dcid(ids);
+
+	if (!first)
+		return NULL;
+	list_for_each_entry(d, &ids->dcids, list)
+		if (!d->retired && d != first)
+			return d;
+	return NULL;
+}
+
+/* Whether the peer gave an ID to move to (RFC 9000 section 9.5). */
+bool quic_cid_has_spare_dcid(struct quic_cids *ids)
+{
+	return quic_cid_spare_dcid(ids);
+}
+
+/**
+ * quic_cid_dcid_next - send with the peer's next ID, retiring this one
+ * @ids: the connection's IDs
+ *
+ * RFC 9000 section 9.5: a new path takes a new ID, so that an observer
+ * cannot link it to the old one.
+ *
+ * Return: 0, or -EAGAIN when the peer gave no spare ID.
+ */
+int quic_cid_dcid_next(struct quic_cids *ids)
+{
+	struct quic_dcid *d = quic_cid_spare_dcid(ids);
+
+	return d ? quic_cid_dcid_use(ids, d->seq) : -EAGAIN;
+}
+
 /**
  * quic_cid_retire_prior - retire the peer's IDs below @prior_to
  * @ids: the connection's IDs

@@ -119,6 +119,8 @@ u64 quic_cid_scid_active(const struct quic_cids *ids);
 int quic_cid_scid_retire_prior(struct quic_cids *ids, struct sock *sk,
 			       u64 prior_to, gfp_t gfp);
 int quic_cid_dcid_use(struct quic_cids *ids, u64 seq);
+bool quic_cid_has_spare_dcid(struct quic_cids *ids);
+int quic_cid_dcid_next(struct quic_cids *ids);
 void quic_cid_reset_token(struct net *net, const struct quic_cid *cid,
 			  u8 *token);
 

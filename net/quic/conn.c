@@ -65,6 +65,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
 		quic_level_init(&c->levels[i]);
 	quic_pnspace_init(&c->path.space);
+	quic_path_init(sk);
 	quic_ku_init(sk);
 	if (quic_retry_init(sk))
 		goto nomem;
@@ -129,6 +130,7 @@ void quic_conn_destroy(struct sock *sk)
 	quic_timer_stop(sk, QUIC_DEFER_ACK);
 	quic_timer_stop(sk, QUIC_DEFER_IDLE);
 	quic_timer_stop(sk, QUIC_DEFER_PATH);
+	quic_path_free(sk);
 	for (i = 0; i < QUIC_CRYPTO_MAX; i++) {
 		struct quic_level *lvl = &c->levels[i];
 

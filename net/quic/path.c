@@ -10,10 +10,13 @@
 #include <crypto/algapi.h>
 #include <net/ipv6.h>
 
+#include "cid.h"
 #include "conn.h"
 #include "output.h"
 #include "path.h"
+#include "reset.h"
 #include "socket.h"
+#include "udp.h"
 
 /* @a as an IPv6 address, IPv4 ones mapped (RFC 4291 section 2.5.5.2). */
 static void quic_addr_v6(const union quic_addr *a, struct in6_addr *out)
@@ -46,6 +49,62 @@ bool quic_addr_same(const union quic_addr *a, const union quic_addr *b)
 {
 	/* sin_port and sin6_port are at the same offset. */
 	return a->v4.sin_port == b->v4.sin_port && quic_addr_same_host(a, b);
+}
+
+/* Put the UDP socket left behind by a migration (process context: the
+ * UDP socket table is under a mutex).
+ */
+static void quic_path_release_work(struct work_struct *work)
+{
+	struct quic_path_check *pc = container_of(work, struct quic_path_check,
+						  release);
+	struct quic_conn *c = container_of(pc, struct quic_conn, path.check);
+	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
+	struct quic_udp_sock *us = NULL;
+
+	lock_sock(sk);
+	if (!pc->active) {
+		us = pc->prev_udp;
+		pc->prev_udp = NULL;
+	}
+	release_sock(sk);
+	if (us)
+		quic_udp_sock_put(sock_net(sk), us);
+	sock_put(sk);
+}
+
+static void quic_path_release(struct sock *sk)
+{
+	struct quic_path_check *pc = &quic_sk(sk)->conn.path.check;
+
+	if (!pc->prev_udp)
+		return;
+	sock_hold(sk);
+	if (!schedule_work(&pc->release))
+		sock_put(sk);
+}
+
+/* quic_conn_init(): no validation under way. */
+void quic_path_init(struct sock *sk)
+{
+	struct quic_path_check *pc = &quic_sk(sk)->conn.path.check;
+
+	memset(pc, 0, sizeof(*pc));
+	INIT_WORK(&pc->release, quic_path_release_work);
+}
+
+/* quic_conn_destroy(), process context. A release work still queued
+ * holds the socket and finds nothing left to put.
+ */
+void quic_path_free(struct sock *sk)
+{
+	struct quic_path_check *pc = &quic_sk(sk)->conn.path.check;
+
+	pc->active = false;
+	if (pc->prev_udp) {
+		quic_udp_sock_put(sock_net(sk), pc->prev_udp);
+		pc->prev_udp = NULL;
+	}
 }
 
 /**
@@ -134,6 +193,27 @@ static void quic_path_forget(struct sock *sk)
 	quic_pmtu_start(&path->pmtu, quic_path_mtu_bound(c), ktime_get());
 }
 
+/* Validate the path from now on (section 8.2.1). */
+static void quic_path_challenge_start(struct sock *sk)
+{
+	struct quic_path_check *pc = &quic_sk(sk)->conn.path.check;
+
+	pc->active = true;
+	pc->pending = true;
+	pc->sent = 0;
+	pc->deadline = ktime_add_us(ktime_get(), quic_path_validation_us(sk));
+	quic_timer_start(sk, QUIC_DEFER_PATH, quic_path_retry_us(sk));
+}
+
+/* Section 9.5: a new ID for a new path, when the peer gave a spare one
+ * (after a NAT rebinding the old one may stay).
+ */
+static void quic_path_new_dcid(struct sock *sk)
+{
+	if (!quic_cid_dcid_next(&quic_sk(sk)->conn.ids))
+		quic_reset_token_update(sk);
+}
+
 /**
  * quic_path_peer_moved - a non-probing packet came from a new address
  * @sk: the socket, a server's connection with its handshake confirmed
@@ -162,6 +242,7 @@ void quic_path_peer_moved(struct sock *sk, const union quic_addr *from,
 		pc->prev = path->remote;
 		pc->has_prev = path->validated;
 		quic_path_set_remote(sk, &back);
+		quic_path_new_dcid(sk);
 		if (!port_only)
 			quic_path_forget(sk);
 		path->validated = true;
@@ -176,16 +257,90 @@ void quic_path_peer_moved(struct sock *sk, const union quic_addr *from,
 		pc->has_prev = true;
 	}
 	quic_path_set_remote(sk, from);
+	quic_path_new_dcid(sk);
 	if (!port_only)
 		quic_path_forget(sk);
 	path->validated = false;
 	path->rx_bytes = len;
 	path->tx_bytes = 0;
-	pc->active = true;
-	pc->pending = true;
-	pc->sent = 0;
-	pc->deadline = ktime_add_us(ktime_get(), quic_path_validation_us(sk));
-	quic_timer_start(sk, QUIC_DEFER_PATH, quic_path_retry_us(sk));
+	pc->local = false;
+	quic_path_challenge_start(sk);
+}
+
+/* Send from @us (at @local) from now on. */
+static void quic_path_set_local(struct sock *sk, struct quic_udp_sock *us,
+				const union quic_addr *local)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *path = &qs->conn.path;
+
+	qs->udp = us;
+	path->local = *local;
+	dst_cache_reset(&path->dst);
+	path->route_mtu = 0;
+	quic_set_bound_addr(sk, local);
+}
+
+/**
+ * quic_path_migrate - QUIC_SOCKOPT_CONNECTION_MIGRATION: move a client
+ * @sk: the socket, locked, in process context
+ * @local: the new local address (port 0: any free one)
+ *
+ * RFC 9000 section 9.2: the client sends from the new address at once,
+ * a new connection ID (section 9.5), a PATH_CHALLENGE and a PING, which
+ * is not a probing frame, so that the server moves as well (section
+ * 9.3). The old UDP socket is kept until the path is validated; without
+ * a PATH_RESPONSE the connection goes back to it.
+ *
+ * Return: 0; -ENOTCONN without a connection, -EINVAL on a server (it
+ * does not migrate, section 9), -EAGAIN before the handshake is
+ * confirmed (section 9) or without a spare connection ID from the
+ * server, -EPERM when the server sent disable_active_migration (section
+ * 18.2), -EBUSY while a validation is under way, -EALREADY for the
+ * address in use, or the error of binding @local.
+ */
+int quic_path_migrate(struct sock *sk, const union quic_addr *local)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
+	struct quic_path *path = &c->path;
+	struct quic_path_check *pc = &path->check;
+	struct quic_udp_sock *us;
+	bool port_only;
+
+	if (sk->sk_state != QUIC_SS_ESTABLISHED || !qs->udp)
+		return -ENOTCONN;
+	if (c->is_server)
+		return -EINVAL;
+	if (!c->handshake_confirmed)
+		return -EAGAIN;
+	if (c->peer.p.disable_active_migration)
+		return -EPERM;
+	if (pc->active || pc->prev_udp)
+		return -EBUSY;
+	if (!quic_cid_has_spare_dcid(&c->ids))
+		return -EAGAIN;
+	us = quic_udp_sock_get(sock_net(sk), local, sk->sk_reuse != SK_NO_REUSE,
+			       sk->sk_family == AF_INET6 && sk->sk_ipv6only,
+			       sk->sk_bound_dev_if);
+	if (IS_ERR(us))
+		return PTR_ERR(us);
+	if (us == qs->udp) {
+		quic_udp_sock_put(sock_net(sk), us);
+		return -EALREADY;
+	}
+	port_only = quic_addr_same_host(&us->addr, &path->local);
+	pc->prev_udp = qs->udp;
+	pc->prev_local = path->local;
+	quic_path_set_local(sk, us, &us->addr);
+	quic_path_new_dcid(sk);
+	if (!port_only)
+		quic_path_forget(sk);
+	pc->local = true;
+	c->ping_pending |= BIT(QUIC_CRYPTO_APP);
+	quic_path_challenge_start(sk);
+	quic_xmit(sk);
+	return 0;
 }
 
 /* A PATH_CHALLENGE with @data is in a packet (output.c). */
@@ -223,7 +378,8 @@ void quic_path_response_rcv(struct sock *sk, const u8 *data)
 	pc->active = false;
 	pc->pending = false;
 	quic_timer_stop(sk, QUIC_DEFER_PATH);
-	quic_event_connection_migration(sk, false);
+	quic_path_release(sk);
+	quic_event_connection_migration(sk, pc->local);
 }
 
 /**
@@ -232,8 +388,9 @@ void quic_path_response_rcv(struct sock *sk, const u8 *data)
  *
  * A new PATH_CHALLENGE each PTO (section 8.2.1: frames are not sent
  * again, a new payload is); past the deadline the validation failed,
- * and the connection goes back to the last validated address (section
- * 9.3.2), or, with none, ends (section 8.2.4).
+ * and the connection goes back: a client that moved to its old local
+ * address, a server to the last validated address of its peer (section
+ * 9.3.2), or, with none, the connection ends (section 8.2.4).
  */
 void quic_path_timeout(struct sock *sk)
 {
@@ -253,6 +410,18 @@ void quic_path_timeout(struct sock *sk)
 	}
 	pc->active = false;
 	pc->pending = false;
+	if (pc->local) {
+		/* Back to the UDP socket we left; the new one goes. */
+		struct quic_udp_sock *us = quic_sk(sk)->udp;
+
+		quic_path_set_local(sk, pc->prev_udp, &pc->prev_local);
+		pc->prev_udp = us;
+		quic_path_new_dcid(sk);
+		quic_path_forget(sk);
+		quic_path_release(sk);
+		quic_xmit(sk);
+		return;
+	}
 	if (!pc->has_prev) {
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_NO_VIABLE_PATH, 0,
 				"path validation failed", false);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Path validation and changes of the peer's address (RFC 9000 sections
- * 8.2 and 9): a peer seen at a new address, by a NAT rebinding or its own
+ * Path validation and connection migration (RFC 9000 sections 8.2 and
+ * 9): a peer seen at a new address, by a NAT rebinding or its own
  * migration, is sent to there at once, within the anti-amplification
- * limit, and challenged; its PATH_RESPONSE validates the new address, and
- * without one the connection goes back to the address validated before.
+ * limit, and challenged; a client moves to a new local address when its
+ * application asks (QUIC_SOCKOPT_CONNECTION_MIGRATION) and challenges the
+ * server from there. A PATH_RESPONSE validates the new path; without one
+ * the connection goes back to the path it had.
  */
 
 #ifndef __NET_QUIC_PATH_H
@@ -12,6 +14,7 @@
 
 #include <linux/ktime.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "frame.h"
 #include "udp.h"
@@ -30,17 +33,26 @@
  * @pending: a PATH_CHALLENGE waits to be sent
  * @active: a validation is under way
  * @has_prev: @prev holds the last validated address
+ * @local: we moved (a client's migration), not the peer
  * @deadline: when the validation is abandoned (section 8.2.4)
  * @prev: the address to go back to if it fails (section 9.3.2)
+ * @prev_local: our address before we moved
+ * @prev_udp: the UDP socket of @prev_local, held until the validation
+ *	ends, then released in process context (@release)
+ * @release: puts @prev_udp
  */
 struct quic_path_check {
-	u8		data[QUIC_PATH_CHALLENGES][QUIC_PATH_DATA_LEN];
-	u32		sent;
-	bool		pending;
-	bool		active;
-	bool		has_prev;
-	ktime_t		deadline;
-	union quic_addr	prev;
+	u8			data[QUIC_PATH_CHALLENGES][QUIC_PATH_DATA_LEN];
+	u32			sent;
+	bool			pending;
+	bool			active;
+	bool			has_prev;
+	bool			local;
+	ktime_t			deadline;
+	union quic_addr		prev;
+	union quic_addr		prev_local;
+	struct quic_udp_sock	*prev_udp;
+	struct work_struct	release;
 };
 
 struct quic_conn;
@@ -48,7 +60,10 @@ struct sock;
 
 bool quic_addr_same(const union quic_addr *a, const union quic_addr *b);
 bool quic_addr_same_host(const union quic_addr *a, const union quic_addr *b);
+void quic_path_init(struct sock *sk);
+void quic_path_free(struct sock *sk);
 u32 quic_path_send_room(const struct quic_conn *c, u32 mtu);
+int quic_path_migrate(struct sock *sk, const union quic_addr *local);
 void quic_path_peer_moved(struct sock *sk, const union quic_addr *from,
 			  u32 len);
 void quic_path_challenge_sent(struct quic_path_check *pc, const u8 *data);

@@ -114,8 +114,8 @@ static void quic_close(struct sock *sk, long timeout)
 }
 
 /* Copy a bind address from user space and check it against the socket. */
-static int quic_addr_from_user(struct sock *sk, const struct sockaddr *uaddr,
-			       int len, union quic_addr *a)
+int quic_addr_from_user(struct sock *sk, const struct sockaddr *uaddr,
+			int len, union quic_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	/* The family first: the length it needs depends on it. */

@@ -107,6 +107,8 @@ void quic_sockopt_destroy(struct quic_sock *qs);
 
 void quic_set_bound_addr(struct sock *sk, const union quic_addr *a);
 void quic_set_peer_addr(struct sock *sk, const union quic_addr *a);
+int quic_addr_from_user(struct sock *sk, const struct sockaddr *uaddr,
+			int len, union quic_addr *a);
 
 /* accept.c */
 struct quic_packet_hdr;

@@ -709,6 +709,28 @@ static int quic_sockopt_set_cid(struct sock *sk, sockptr_t optval,
 	return err;
 }
 
+/* QUIC_SOCKOPT_CONNECTION_MIGRATION: a client moves to a new local
+ * address, a struct sockaddr_in or sockaddr_in6 (path.c).
+ */
+static int quic_sockopt_set_migration(struct sock *sk, sockptr_t optval,
+				      unsigned int optlen)
+{
+	struct sockaddr_storage ss;
+	union quic_addr a;
+	int err;
+
+	if (optlen > sizeof(ss))
+		optlen = sizeof(ss);
+	if (optlen < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (copy_from_sockptr(&ss, optval, optlen))
+		return -EFAULT;
+	err = quic_addr_from_user(sk, (struct sockaddr *)&ss, optlen, &a);
+	if (err)
+		return err;
+	return quic_path_migrate(sk, &a);
+}
+
 /* QUIC_SOCKOPT_STREAM_OPEN: open a stream now and learn its ID. */
 static int quic_sockopt_get_stream_open(struct sock *sk, int len,
 					char __user *optval,
@@ -811,6 +833,9 @@ int quic_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case QUIC_SOCKOPT_CONNECTION_ID:
 		err = quic_sockopt_set_cid(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
+		err = quic_sockopt_set_migration(sk, optval, optlen);
 		break;
 	case QUIC_SOCKOPT_KEY_UPDATE:
 		err = quic_sockopt_set_key_update(sk, optlen);

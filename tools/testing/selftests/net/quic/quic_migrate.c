@@ -343,4 +343,140 @@ TEST_F_TIMEOUT(migrate, rebind_unanswered, 120)
 	transfer(_metadata, self->p.srv_fd, self->p.cli_fd, XFER_SIZE, 1);
 }
 
+/* QUIC_EVENT_CONNECTION_MIGRATION on @fd within 10 s, @local or not. */
+static int wait_migration_event(int fd, int local)
+{
+	uint8_t buf[16];
+	uint32_t flags;
+	int64_t sid;
+	ssize_t n;
+
+	fake_timeouts(fd, 10000);
+	n = fake_recv_stream(fd, buf, sizeof(buf), &sid, &flags);
+	fake_timeouts(fd, 60000);
+	return n == 2 && buf[0] == QUIC_EVENT_CONNECTION_MIGRATION &&
+	       buf[1] == local ? 0 : -1;
+}
+
+static int migrate_to(FIXTURE_DATA(migrate) *self, const char *ip)
+{
+	struct sockaddr_storage a;
+	socklen_t len = ns_addr(self->p.family, ip, 0, &a);
+
+	if (setsockopt(self->p.cli_fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION,
+		       &a, len))
+		return errno;
+	return 0;
+}
+
+/*
+ * RFC 9000 section 9.2: the client moves to a new local address (@ip, a
+ * free port) when its application asks; both ends validate the new path
+ * and tell their applications, and the connection goes on there.
+ */
+static void client_moves(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(migrate) *self, const char *ip)
+{
+	struct quic_event_option ev = { QUIC_EVENT_CONNECTION_MIGRATION, 1 };
+	uint16_t port = cli_port(self), new_port;
+	struct sockaddr_storage peer;
+
+	ASSERT_EQ(0, setsockopt(self->p.cli_fd, SOL_QUIC, QUIC_SOCKOPT_EVENT,
+				&ev, sizeof(ev)));
+	ASSERT_EQ(0, migrate_to(self, ip));
+	new_port = cli_port(self);
+	EXPECT_NE(port, new_port);
+	EXPECT_EQ(0, wait_migration_event(self->p.cli_fd, 1))
+		TH_LOG("no migration event at the client");
+	EXPECT_EQ(0, wait_migration_event(self->p.srv_fd, 0))
+		TH_LOG("no migration event at the server");
+	ASSERT_EQ(0, srv_peer(self, &peer));
+	EXPECT_EQ(new_port, ns_port(&peer));
+	EXPECT_TRUE(same_ip(&peer, ip));
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, XFER_SIZE, 4);
+	transfer(_metadata, self->p.srv_fd, self->p.cli_fd, XFER_SIZE, 1);
+}
+
+TEST_F_TIMEOUT(migrate, client_new_port, 120)
+{
+	client_moves(_metadata, self, variant->cli);
+}
+
+TEST_F_TIMEOUT(migrate, client_new_addr, 120)
+{
+	ASSERT_EQ(0, ns_run("ip -n %s addr add %s/%d dev veth0 %s",
+			    self->p.cli, variant->cli2,
+			    variant->family == AF_INET6 ? 64 : 24,
+			    variant->family == AF_INET6 ? "nodad" : ""));
+	client_moves(_metadata, self, variant->cli2);
+}
+
+/*
+ * Sections 8.2.4 and 9.2: nothing from the server reaches the client's
+ * new port. While the path is being validated no other migration starts
+ * (EBUSY); once the validation times out the client is back on its old
+ * port, and when the link is good again the connection goes on there.
+ */
+TEST_F_TIMEOUT(migrate, client_unanswered, 120)
+{
+	uint16_t port = cli_port(self);
+	struct sockaddr_storage peer;
+	int ms;
+
+	ASSERT_EQ(0, ns_run("ip netns exec %s nft add table %s qnat && "
+			    "ip netns exec %s nft add chain %s qnat in "
+			    "'{ type filter hook prerouting priority -300; }' && "
+			    "ip netns exec %s nft add rule %s qnat in %s saddr %s drop",
+			    self->p.cli, variant->nft_family,
+			    self->p.cli, variant->nft_family,
+			    self->p.cli, variant->nft_family, variant->nft_family,
+			    variant->srv)) TH_LOG("no nft");
+	ASSERT_EQ(0, migrate_to(self, variant->cli));
+	EXPECT_NE(port, cli_port(self));
+	EXPECT_EQ(EBUSY, migrate_to(self, variant->cli));
+	for (ms = 0; ms < 10000 && cli_port(self) != port; ms += 50)
+		usleep(50000);
+	EXPECT_EQ(port, cli_port(self)) TH_LOG("the client did not go back");
+	ASSERT_EQ(0, nat_off(self, variant));
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, XFER_SIZE, 4);
+	transfer(_metadata, self->p.srv_fd, self->p.cli_fd, XFER_SIZE, 1);
+	ASSERT_EQ(0, srv_peer(self, &peer));
+	EXPECT_EQ(port, ns_port(&peer));
+}
+
+/* What QUIC_SOCKOPT_CONNECTION_MIGRATION refuses, with its errno. */
+TEST_F(migrate, client_migration_errors)
+{
+	struct sockaddr_storage a;
+	struct sockaddr_in6 other = { .sin6_family = AF_INET6 };
+	struct sockaddr_in v4 = { .sin_family = AF_INET };
+	socklen_t len = ns_addr(variant->family, variant->cli, 0, &a);
+	const char *nowhere = variant->family == AF_INET6 ? "fd00:97::99" :
+							   "10.97.0.99";
+	int err;
+
+	/* Section 9: servers do not migrate. */
+	EXPECT_EQ(-1, setsockopt(self->p.srv_fd, SOL_QUIC,
+				 QUIC_SOCKOPT_CONNECTION_MIGRATION, &a, len));
+	EXPECT_EQ(EINVAL, errno);
+	/* Too short to be an address. */
+	EXPECT_EQ(-1, setsockopt(self->p.cli_fd, SOL_QUIC,
+				 QUIC_SOCKOPT_CONNECTION_MIGRATION, &a, 4));
+	EXPECT_EQ(EINVAL, errno);
+	/* Not the socket's family. */
+	if (variant->family == AF_INET)
+		err = setsockopt(self->p.cli_fd, SOL_QUIC,
+				 QUIC_SOCKOPT_CONNECTION_MIGRATION, &other,
+				 sizeof(other));
+	else
+		err = setsockopt(self->p.cli_fd, SOL_QUIC,
+				 QUIC_SOCKOPT_CONNECTION_MIGRATION, &v4, sizeof(v4));
+	EXPECT_EQ(-1, err);
+	EXPECT_EQ(EAFNOSUPPORT, errno);
+	/* Not an address of the client's. */
+	EXPECT_EQ(EADDRNOTAVAIL, migrate_to(self, nowhere));
+	/* None of it moved the connection. */
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, XFER_SIZE, 4);
+}
+
 TEST_HARNESS_MAIN
