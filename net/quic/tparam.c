@@ -57,6 +57,53 @@ static void quic_tp_put_int(struct quic_tp_writer *w, u64 id, u64 v)
 	quic_tp_put_bytes(w, id, buf, quic_varint_put(buf, sizeof(buf), v));
 }
 
+/* RFC 9000 section 18.2: IPv4 4+2, IPv6 16+2, CID length, CID, token. */
+#define QUIC_TP_PREF_CID_OFF	(4 + 2 + 16 + 2)
+
+static bool quic_tp_get_preferred(const u8 *v, u32 len,
+				  struct quic_tp_preferred *pa)
+{
+	u32 cid_len;
+
+	if (len < QUIC_TP_PREF_CID_OFF + 1 + QUIC_TP_RESET_TOKEN_LEN)
+		return false;
+	cid_len = v[QUIC_TP_PREF_CID_OFF];
+	/* Section 18.2: a zero-length ID is an error. */
+	if (cid_len < 1 || cid_len > QUIC_CID_MAX_LEN ||
+	    len != QUIC_TP_PREF_CID_OFF + 1 + cid_len + QUIC_TP_RESET_TOKEN_LEN)
+		return false;
+	memset(pa, 0, sizeof(*pa));
+	pa->v4.sin_family = AF_INET;
+	memcpy(&pa->v4.sin_addr, v, 4);
+	memcpy(&pa->v4.sin_port, v + 4, 2);
+	pa->v6.sin6_family = AF_INET6;
+	memcpy(&pa->v6.sin6_addr, v + 6, 16);
+	memcpy(&pa->v6.sin6_port, v + 22, 2);
+	pa->cid.len = cid_len;
+	memcpy(pa->cid.data, v + QUIC_TP_PREF_CID_OFF + 1, cid_len);
+	memcpy(pa->token, v + QUIC_TP_PREF_CID_OFF + 1 + cid_len,
+	       QUIC_TP_RESET_TOKEN_LEN);
+	return true;
+}
+
+static void quic_tp_put_preferred(struct quic_tp_writer *w,
+				  const struct quic_tp_preferred *pa)
+{
+	u8 v[QUIC_TP_PREF_CID_OFF + 1 + QUIC_CID_MAX_LEN + QUIC_TP_RESET_TOKEN_LEN];
+	u32 n = QUIC_TP_PREF_CID_OFF;
+
+	memcpy(v, &pa->v4.sin_addr, 4);
+	memcpy(v + 4, &pa->v4.sin_port, 2);
+	memcpy(v + 6, &pa->v6.sin6_addr, 16);
+	memcpy(v + 22, &pa->v6.sin6_port, 2);
+	v[n++] = pa->cid.len;
+	memcpy(v + n, pa->cid.data, pa->cid.len);
+	n += pa->cid.len;
+	memcpy(v + n, pa->token, QUIC_TP_RESET_TOKEN_LEN);
+	n += QUIC_TP_RESET_TOKEN_LEN;
+	quic_tp_put_bytes(w, QUIC_TP_PREFERRED_ADDRESS, v, n);
+}
+
 /**
  * quic_tparams_encode - write our transport parameters
  * @tp: the parameters (socket API units)
@@ -82,6 +129,8 @@ int quic_tparams_encode(const struct quic_tparams *tp, bool server, u8 *buf,
 	if (p->max_idle_timeout)
 		quic_tp_put_int(&w, QUIC_TP_MAX_IDLE_TIMEOUT,
 				p->max_idle_timeout / 1000);
+	if (server && tp->has_preferred_address && tp->preferred.cid.len)
+		quic_tp_put_preferred(&w, &tp->preferred);
 	if (server && tp->has_reset_token)
 		quic_tp_put_bytes(&w, QUIC_TP_STATELESS_RESET_TOKEN,
 				  tp->reset_token, QUIC_TP_RESET_TOKEN_LEN);
@@ -146,18 +195,6 @@ static bool quic_tp_get_cid(const u8 *v, u32 len, struct quic_cid *cid)
 	return true;
 }
 
-/* RFC 9000 section 18.2: IPv4 4+2, IPv6 16+2, CID length, CID, token. */
-static bool quic_tp_preferred_address_ok(const u8 *v, u32 len)
-{
-	u32 cid_len;
-
-	if (len < 4 + 2 + 16 + 2 + 1 + QUIC_TP_RESET_TOKEN_LEN)
-		return false;
-	cid_len = v[4 + 2 + 16 + 2];
-	return cid_len >= 1 && cid_len <= QUIC_CID_MAX_LEN &&
-	       len == 4 + 2 + 16 + 2 + 1 + cid_len + QUIC_TP_RESET_TOKEN_LEN;
-}
-
 static void quic_tp_defaults(struct quic_tparams *tp)
 {
 	memset(tp, 0, sizeof(*tp));
@@ -193,7 +230,7 @@ static bool quic_tp_apply(struct quic_tparams *tp, u64 id, const u8 *v,
 		return true;
 	case QUIC_TP_PREFERRED_ADDRESS:
 		tp->has_preferred_address = true;
-		return from_server && quic_tp_preferred_address_ok(v, len);
+		return from_server && quic_tp_get_preferred(v, len, &tp->preferred);
 	case QUIC_TP_DISABLE_ACTIVE_MIGRATION:
 		p->disable_active_migration = 1;
 		return !len;

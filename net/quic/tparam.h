@@ -7,6 +7,8 @@
 #ifndef __NET_QUIC_TPARAM_H
 #define __NET_QUIC_TPARAM_H
 
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/quic.h>
 #include <linux/types.h>
 
@@ -50,6 +52,20 @@ struct quic_cid {
 };
 
 /**
+ * struct quic_tp_preferred - preferred_address (RFC 9000 section 18.2)
+ * @v4: IPv4 address and port, 0.0.0.0:0 for none
+ * @v6: IPv6 address and port, [::]:0 for none
+ * @cid: the connection ID to send to it with (sequence number 1)
+ * @token: the stateless reset token of @cid
+ */
+struct quic_tp_preferred {
+	struct sockaddr_in	v4;
+	struct sockaddr_in6	v6;
+	struct quic_cid		cid;
+	u8			token[16];
+};
+
+/**
  * struct quic_tparams - everything the extension carries
  * @p: the numeric and boolean parameters, in the units of the socket API
  *	(microseconds for max_idle_timeout and max_ack_delay); values the
@@ -62,8 +78,8 @@ struct quic_cid {
  * @has_orig_dcid: @orig_dcid was present
  * @has_retry_scid: @retry_scid was present
  * @has_reset_token: @reset_token was present
- * @has_preferred_address: preferred_address was present (validated and
- *	otherwise ignored for now)
+ * @has_preferred_address: preferred_address was present (@preferred)
+ * @preferred: the server's preferred_address (section 9.6)
  * @chosen_version: version_information Chosen Version, 0 if absent
  * @version_count: Available Versions kept in @versions
  * @versions: Available Versions (RFC 9368 section 3)
@@ -81,6 +97,7 @@ struct quic_tparams {
 	bool				has_retry_scid;
 	bool				has_reset_token;
 	bool				has_preferred_address;
+	struct quic_tp_preferred	preferred;
 	u32				chosen_version;
 	u32				version_count;
 	u32				versions[QUIC_TP_MAX_VERSIONS];

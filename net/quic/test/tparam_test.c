@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The transport parameter codec against RFC 9000 sections 7.3, 7.4 and
- * 18: round trips for both roles, a hand-written encoding, defaults for
- * absent parameters, every invalid value and encoding rejected with
- * TRANSPORT_PARAMETER_ERROR, truncation, unknown IDs, clamping to the
- * socket API's fields, and short output buffers.
+ * 18: round trips for both roles (preferred_address included), a
+ * hand-written encoding, defaults for absent parameters, every invalid
+ * value and encoding rejected with TRANSPORT_PARAMETER_ERROR, truncation,
+ * unknown IDs, clamping to the socket API's fields, and short output
+ * buffers.
  */
 
 #include <linux/module.h>
@@ -42,6 +43,18 @@ static void quic_test_params(struct quic_tparams *tp, bool server)
 		tp->has_retry_scid = true;
 		tp->retry_scid.len = 4;
 		memcpy(tp->retry_scid.data, "rtry", 4);
+		/* Section 18.2: both families, the address bytes as sent. */
+		tp->has_preferred_address = true;
+		tp->preferred.v4.sin_family = AF_INET;
+		tp->preferred.v4.sin_addr.s_addr = htonl(0xc0000201);
+		tp->preferred.v4.sin_port = htons(4434);
+		tp->preferred.v6.sin6_family = AF_INET6;
+		tp->preferred.v6.sin6_addr.s6_addr[0] = 0x20;
+		tp->preferred.v6.sin6_addr.s6_addr[15] = 0x01;
+		tp->preferred.v6.sin6_port = htons(4435);
+		tp->preferred.cid.len = 8;
+		memcpy(tp->preferred.cid.data, "pref-cid", 8);
+		memcpy(tp->preferred.token, "pref-token-45678", 16);
 	}
 	tp->chosen_version = QUIC_VERSION_V1;
 	tp->version_count = 2;
@@ -89,6 +102,9 @@ static void quic_test_round_trip(struct quic_test_ctx *ctx)
 			EXPECT_MEM(ctx, t->out.reset_token, t->in.reset_token, 16);
 			EXPECT_MEM(ctx, (u8 *)&t->out.retry_scid, (u8 *)&t->in.retry_scid,
 				   sizeof(t->in.retry_scid));
+			EXPECT_INT(ctx, t->out.has_preferred_address, 1);
+			EXPECT_MEM(ctx, (u8 *)&t->out.preferred, (u8 *)&t->in.preferred,
+				   sizeof(t->in.preferred));
 		}
 		EXPECT_INT(ctx, t->out.chosen_version, QUIC_VERSION_V1);
 		EXPECT_INT(ctx, t->out.version_count, 2);
