@@ -148,6 +148,11 @@ static struct sock *quic_child_alloc(struct sock *lsk, bool kern)
 	quic_udp_sock_hold(sock_net(sk), lqs->udp);
 	qs->udp = lqs->udp;
 	quic_set_bound_addr(sk, &qs->udp->addr);
+	if (lqs->pref_udp) {
+		quic_udp_sock_hold(sock_net(sk), lqs->pref_udp);
+		qs->pref_udp = lqs->pref_udp;
+		qs->pref_addr = lqs->pref_addr;
+	}
 	return sk;
 err:
 	sk_common_release(sk);

@@ -486,6 +486,8 @@ void quic_conn_confirm(struct sock *sk)
 		c->handshake_done_pending = true;
 		quic_cid_drop_odcid(&c->ids);
 		quic_new_token_issue(sk);
+	} else {
+		quic_path_use_preferred(sk);
 	}
 }
 
@@ -580,6 +582,7 @@ int quic_conn_get_tparams_ext(struct sock *sk, u8 *buf, u32 len)
 		memcpy(c->params.reset_token, scid->reset_token,
 		       QUIC_STATELESS_RESET_TOKEN_LEN);
 		c->params.has_reset_token = true;
+		quic_path_fill_preferred(sk, &c->params);
 	}
 	if (!c->params.p.disable_compatible_version)
 		quic_version_fill(&c->params, c->version);
@@ -673,6 +676,12 @@ int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len)
 		d->has_token = true;
 		quic_reset_token_update(sk);
 	}
+	/* RFC 9000 section 5.1.1: the preferred_address ID is number 1. */
+	if (!c->is_server && tp->has_preferred_address &&
+	    quic_cid_add_dcid(&c->ids, 1, tp->preferred.cid.data,
+			      tp->preferred.cid.len, tp->preferred.token,
+			      GFP_KERNEL))
+		tp->has_preferred_address = false;
 	c->peer_params_set = true;
 	/* draft-banks-quic-disable-encryption-00 section 3: only when both
 	 * endpoints asked for it.

@@ -537,14 +537,17 @@ static void quic_rcv_first(struct sock *sk, const struct quic_packet_hdr *hdr)
  */
 static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 			   const struct quic_packet_hdr *hdr,
-			   const union quic_addr *from)
+			   const union quic_addr *from,
+			   const union quic_addr *to)
 {
-	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
 	u8 tail[QUIC_STATELESS_RESET_TOKEN_LEN];
 	enum quic_ku_which which = QUIC_KU_CUR;
 	struct quic_frame *f = c->rx_frame;
-	bool eliciting = false, reserved, plain, moved, probing = true;
+	bool eliciting = false, reserved, plain, moved, pref, probing = true;
 	bool response_pending = c->path_response_pending;
+	u8 response[QUIC_PATH_DATA_LEN];
 	struct quic_crypto_key *key;
 	u32 pn_len, hdr_len, i, plen;
 	struct quic_pnspace *space;
@@ -572,13 +575,21 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	if (level == QUIC_CRYPTO_EARLY && (!c->is_server || c->early_done))
 		return 0;
 	/* RFC 9000 section 9: a client takes packets from the server's
-	 * address only (it does not move to a preferred_address yet); a
-	 * server sees the client at a new address in 1-RTT packets once the
-	 * handshake is confirmed, not before.
+	 * address only (and, while it moves to the server's preferred
+	 * address, from the one it left); a server sees the client at a new
+	 * address, or at our preferred address (section 9.6.2), in 1-RTT
+	 * packets once the handshake is confirmed, not before.
 	 */
 	moved = !quic_addr_same(from, &c->path.remote);
-	if (moved && (!c->is_server || level != QUIC_CRYPTO_APP ||
-		      !c->handshake_confirmed))
+	pref = c->is_server && qs->pref_udp &&
+	       !quic_addr_same(to, &c->path.local) &&
+	       quic_addr_same(to, &qs->pref_addr);
+	memcpy(response, c->path_response, QUIC_PATH_DATA_LEN);
+	if (moved && !c->is_server && c->path.check.has_prev &&
+	    quic_addr_same(from, &c->path.check.prev))
+		moved = false;
+	if ((moved || pref) && (!c->is_server || level != QUIC_CRYPTO_APP ||
+				!c->handshake_confirmed))
 		return 0;
 	lvl = &c->levels[level];
 	space = quic_conn_space(c, level);
@@ -689,14 +700,21 @@ opened:
 			    c->params.p.max_ack_delay : 0);
 	/* RFC 9000 section 9.3: the peer moved when its newest packet is a
 	 * non-probing one from a new address. A probing packet from there
-	 * is answered there (section 8.2.2), which needs a second path: not
-	 * yet, its PATH_CHALLENGE is left unanswered rather than answered
-	 * on the current path.
+	 * is answered there (section 8.2.2), not on the path.
 	 */
-	if (moved && !probing && quic_pnspace_largest(space) == pn)
-		quic_path_peer_moved(sk, from, skb->len);
-	else if (moved && probing)
+	if ((moved || pref) && !probing && quic_pnspace_largest(space) == pn) {
+		if (pref)
+			quic_path_local_moved(sk, skb->len);
+		if (moved)
+			quic_path_peer_moved(sk, from, skb->len);
+	} else if ((moved || pref) && probing && c->path_response_pending &&
+		   (!response_pending ||
+		    memcmp(response, c->path_response, QUIC_PATH_DATA_LEN))) {
+		quic_path_probed(sk, from, skb->len, c->path_response, pref);
+		/* What was due on the path still is. */
+		memcpy(c->path_response, response, QUIC_PATH_DATA_LEN);
 		c->path_response_pending = response_pending;
+	}
 	/* RFC 9000 section 13.4.1; section 13.2.1: CE is acknowledged now. */
 	if (quic_ecn_received(&space->ecn, quic_ecn_codepoint(skb)) && eliciting)
 		space->ack_immediate = true;
@@ -751,7 +769,7 @@ static int __quic_rcv(struct sock *sk, struct sk_buff *skb, bool count)
 					     skb->len - offset, QUIC_CID_LEN,
 					     &hdr))
 			break;
-		ret = quic_rcv_packet(sk, skb, offset, &hdr, &from);
+		ret = quic_rcv_packet(sk, skb, offset, &hdr, &from, &to);
 		if (ret)
 			break;
 		offset += hdr.len;

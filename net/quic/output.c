@@ -32,6 +32,7 @@
  * @p: where the next frame goes
  * @end: end of the room for frames (tag excluded)
  * @pkt: what the packet carries, for acknowledgment and loss
+ * @untracked: not handed to loss recovery (a packet off the path)
  */
 struct quic_tx {
 	u8			level;
@@ -42,6 +43,7 @@ struct quic_tx {
 	u8			*p;
 	u8			*end;
 	struct quic_sent_pkt	*pkt;
+	bool			untracked;
 };
 
 static u32 quic_tx_room(const struct quic_tx *tx)
@@ -173,6 +175,7 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 	tx->p = p;
 	tx->end = tx->start + room - QUIC_TAG_LEN;
 	tx->pkt->pn = pn;
+	tx->untracked = false;
 	/* 0-RTT packets are acknowledged and lost as 1-RTT ones. */
 	tx->pkt->level = level == QUIC_CRYPTO_EARLY ? QUIC_CRYPTO_APP : level;
 	return true;
@@ -230,7 +233,10 @@ static u32 quic_tx_finish(struct sock *sk, struct sk_buff *skb,
 	quic_conn_space(c, tx->level)->next_pn++;
 	/* The datagram goes out ECT(0) when this holds (quic_path_xmit()). */
 	tx->pkt->ecn = quic_ecn_marking(&c->path.ecn);
-	quic_recovery_on_sent(sk, tx->pkt);
+	if (tx->untracked)
+		kfree(tx->pkt);
+	else
+		quic_recovery_on_sent(sk, tx->pkt);
 	tx->pkt = NULL;
 	if (tx->level == QUIC_CRYPTO_APP && !c->plain_1rtt)
 		quic_ku_sent(sk);
@@ -767,6 +773,50 @@ static bool quic_xmit_pmtu_probe(struct sock *sk, ktime_t now)
 	return false;
 }
 
+/* RFC 9000 section 8.2.2: the PATH_RESPONSE to a probe from an address
+ * other than the path's goes back there, alone in its datagram, padded to
+ * the room the anti-amplification limit leaves (path.c).
+ */
+static void quic_xmit_probe_response(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	struct quic_path_check *pc = &c->path.check;
+	struct quic_frame *f = c->tx_frame;
+	struct sk_buff *skb;
+	struct quic_tx tx;
+	u32 size = pc->resp_room;
+
+	if (!pc->resp_pending || !c->levels[QUIC_CRYPTO_APP].send_ready)
+		return;
+	pc->resp_pending = false;
+	skb = alloc_skb(QUIC_XMIT_HEADROOM + size, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, QUIC_XMIT_HEADROOM);
+	if (!quic_tx_begin(sk, skb, QUIC_CRYPTO_APP, size, &tx)) {
+		kfree_skb(skb);
+		return;
+	}
+	/* Not the path's: no loss recovery or congestion control of it (a
+	 * PATH_RESPONSE is never sent again, section 13.3), or its PTO
+	 * would probe the path.
+	 */
+	tx.untracked = true;
+	f->type = QUIC_FRAME_PATH_RESPONSE;
+	memcpy(f->path.data, pc->resp_data, QUIC_PATH_DATA_LEN);
+	quic_tx_put(&tx, f, 0);
+	if (!quic_tx_finish(sk, skb, &tx, size)) {
+		kfree_skb(skb);
+		return;
+	}
+	if (pc->resp_pref && quic_sk(sk)->pref_udp)
+		quic_udp_send(quic_sk(sk)->pref_udp, skb, &quic_sk(sk)->pref_addr,
+			      &pc->resp_to, NULL, sk->sk_bound_dev_if, 0);
+	else
+		quic_udp_send(quic_sk(sk)->udp, skb, &c->path.local,
+			      &pc->resp_to, NULL, sk->sk_bound_dev_if, 0);
+}
+
 /* Build one packet of @level into @skb; returns bytes added. */
 static u32 quic_build_packet(struct sock *sk, struct sk_buff *skb, u8 level,
 			     u32 room, bool cwnd_ok, u32 pad_to)
@@ -839,6 +889,7 @@ void quic_xmit(struct sock *sk)
 	    sk->sk_state == QUIC_SS_CLOSED)
 		return;
 	c->tx_in_progress = true;
+	quic_xmit_probe_response(sk);
 	hold = quic_xmit_pmtu_probe(sk, ktime_get());
 	while (budget--) {
 		now = ktime_get();

@@ -343,6 +343,146 @@ int quic_path_migrate(struct sock *sk, const union quic_addr *local)
 	return 0;
 }
 
+/**
+ * quic_path_set_preferred - QUIC_SOCKOPT_CONNECTION_MIGRATION on a listener
+ * @sk: the listening socket, locked, in process context
+ * @a: the address its connections offer as preferred_address
+ *
+ * RFC 9000 section 9.6: a UDP socket is bound there, so that what
+ * clients send to it reaches their connections; connections accepted
+ * from now on offer it.
+ *
+ * Return: 0, -EINVAL for a wildcard address, or the bind() error.
+ */
+int quic_path_set_preferred(struct sock *sk, const union quic_addr *a)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_udp_sock *us, *old = qs->pref_udp;
+
+	if (a->sa.sa_family == AF_INET ? a->v4.sin_addr.s_addr == htonl(INADDR_ANY) :
+	    ipv6_addr_any(&a->v6.sin6_addr) ||
+	    ipv6_addr_v4mapped(&a->v6.sin6_addr))
+		return -EINVAL;
+	us = quic_udp_sock_get(sock_net(sk), a, sk->sk_reuse != SK_NO_REUSE,
+			       sk->sk_family == AF_INET6 && sk->sk_ipv6only,
+			       sk->sk_bound_dev_if);
+	if (IS_ERR(us))
+		return PTR_ERR(us);
+	qs->pref_udp = us;
+	qs->pref_addr = us->addr;
+	if (old)
+		quic_udp_sock_put(sock_net(sk), old);
+	return 0;
+}
+
+/**
+ * quic_path_fill_preferred - a server's preferred_address parameter
+ * @sk: the connection's socket, in process context
+ * @tp: our transport parameters, about to be encoded
+ *
+ * The address of the listener, with a connection ID of its own, issued
+ * for it now: number 1 (RFC 9000 section 5.1.1), never announced in a
+ * NEW_CONNECTION_ID frame.
+ */
+void quic_path_fill_preferred(struct sock *sk, struct quic_tparams *tp)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_tp_preferred *pa = &tp->preferred;
+	struct quic_scid *s;
+
+	if (!qs->pref_udp || tp->has_preferred_address ||
+	    qs->conn.ids.scid_next_seq != 1)
+		return;
+	s = quic_cid_issue(&qs->conn.ids, sk, GFP_KERNEL);
+	if (!s)
+		return;
+	memset(pa, 0, sizeof(*pa));
+	if (qs->pref_addr.sa.sa_family == AF_INET) {
+		pa->v4 = qs->pref_addr.v4;
+	} else {
+		pa->v6.sin6_addr = qs->pref_addr.v6.sin6_addr;
+		pa->v6.sin6_port = qs->pref_addr.v6.sin6_port;
+	}
+	pa->cid = s->cid;
+	memcpy(pa->token, s->reset_token, sizeof(pa->token));
+	tp->has_preferred_address = true;
+}
+
+/**
+ * quic_path_use_preferred - a client's handshake is confirmed
+ * @sk: the socket
+ *
+ * RFC 9000 section 9.6.1: a server that offered a preferred_address of
+ * our family gets the connection moved there: sent to with the ID that
+ * came with it, challenged, and a PING so that the server moves too
+ * (section 9.6.2). Without a PATH_RESPONSE the client goes back to the
+ * server's original address.
+ */
+void quic_path_use_preferred(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+	const struct quic_tp_preferred *pa = &c->peer.preferred;
+	struct quic_path *path = &c->path;
+	struct quic_path_check *pc = &path->check;
+	union quic_addr to = {};
+
+	if (!c->peer.has_preferred_address || pc->active)
+		return;
+	if (sk->sk_family == AF_INET) {
+		if (!pa->v4.sin_port || !pa->v4.sin_addr.s_addr)
+			return;
+		to.v4 = pa->v4;
+	} else {
+		if (!pa->v6.sin6_port || ipv6_addr_any(&pa->v6.sin6_addr))
+			return;
+		to.v6.sin6_family = AF_INET6;
+		to.v6.sin6_addr = pa->v6.sin6_addr;
+		to.v6.sin6_port = pa->v6.sin6_port;
+	}
+	if (quic_addr_same(&to, &path->remote) ||
+	    quic_cid_dcid_use(&c->ids, 1))
+		return;
+	quic_reset_token_update(sk);
+	pc->prev = path->remote;
+	pc->has_prev = true;
+	pc->local = false;
+	quic_path_set_remote(sk, &to);
+	quic_path_forget(sk);
+	c->ping_pending |= BIT(QUIC_CRYPTO_APP);
+	quic_path_challenge_start(sk);
+}
+
+/**
+ * quic_path_local_moved - a non-probing packet came to our preferred
+ *	address
+ * @sk: the socket, a server's connection with its handshake confirmed
+ * @len: the size of the datagram
+ *
+ * RFC 9000 section 9.6.2: the client moved to it, so do we: sent from
+ * there from now on, within the anti-amplification limit until our
+ * PATH_CHALLENGE from there is answered; without an answer the
+ * connection goes back to the original address.
+ */
+void quic_path_local_moved(struct sock *sk, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *path = &qs->conn.path;
+	struct quic_path_check *pc = &path->check;
+
+	if (!qs->pref_udp || pc->active || pc->prev_udp)
+		return;
+	pc->prev_udp = qs->udp;
+	pc->prev_local = path->local;
+	quic_path_set_local(sk, qs->pref_udp, &qs->pref_addr);
+	qs->pref_udp = NULL;	/* now qs->udp */
+	quic_path_forget(sk);
+	path->validated = false;
+	path->rx_bytes = len;
+	path->tx_bytes = 0;
+	pc->local = true;
+	quic_path_challenge_start(sk);
+}
+
 /* A PATH_CHALLENGE with @data is in a packet (output.c). */
 void quic_path_challenge_sent(struct quic_path_check *pc, const u8 *data)
 {
@@ -350,6 +490,33 @@ void quic_path_challenge_sent(struct quic_path_check *pc, const u8 *data)
 	       QUIC_PATH_DATA_LEN);
 	pc->sent++;
 	pc->pending = false;
+}
+
+/**
+ * quic_path_probed - a probing packet with a PATH_CHALLENGE came from an
+ *	address other than the path's
+ * @sk: the socket
+ * @from: that address
+ * @len: the size of its datagram
+ * @data: the challenge's payload
+ * @pref: it came to our preferred_address, not to the path's address
+ *
+ * RFC 9000 section 8.2.2: the PATH_RESPONSE goes back where the challenge
+ * came from, and section 9.3: the connection stays where it is. It goes
+ * alone, in a datagram of 1200 bytes when three times the probe allows
+ * (section 8.1); the newest probe replaces one not yet answered.
+ */
+void quic_path_probed(struct sock *sk, const union quic_addr *from, u32 len,
+		      const u8 *data, bool pref)
+{
+	struct quic_path_check *pc = &quic_sk(sk)->conn.path.check;
+
+	pc->resp_pref = pref;
+	memcpy(pc->resp_data, data, QUIC_PATH_DATA_LEN);
+	pc->resp_to = *from;
+	pc->resp_room = min_t(u32, QUIC_AMPLIFICATION_FACTOR * len,
+			      QUIC_PATH_MTU_MIN);
+	pc->resp_pending = true;
 }
 
 /**

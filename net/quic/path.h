@@ -40,6 +40,12 @@
  * @prev_udp: the UDP socket of @prev_local, held until the validation
  *	ends, then released in process context (@release)
  * @release: puts @prev_udp
+ * @resp_data: the PATH_CHALLENGE payload of a probe from another address
+ * @resp_to: that address, where the PATH_RESPONSE goes (section 8.2.2)
+ * @resp_pref: the probe came to our preferred_address, and so does the
+ *	PATH_RESPONSE (section 9.6.2)
+ * @resp_room: the most that may be sent there (three times the probe)
+ * @resp_pending: a PATH_RESPONSE waits to be sent to @resp_to
  */
 struct quic_path_check {
 	u8			data[QUIC_PATH_CHALLENGES][QUIC_PATH_DATA_LEN];
@@ -53,9 +59,15 @@ struct quic_path_check {
 	union quic_addr		prev_local;
 	struct quic_udp_sock	*prev_udp;
 	struct work_struct	release;
+	u8			resp_data[QUIC_PATH_DATA_LEN];
+	union quic_addr		resp_to;
+	u32			resp_room;
+	bool			resp_pending;
+	bool			resp_pref;
 };
 
 struct quic_conn;
+struct quic_tparams;
 struct sock;
 
 bool quic_addr_same(const union quic_addr *a, const union quic_addr *b);
@@ -67,6 +79,12 @@ int quic_path_migrate(struct sock *sk, const union quic_addr *local);
 void quic_path_peer_moved(struct sock *sk, const union quic_addr *from,
 			  u32 len);
 void quic_path_challenge_sent(struct quic_path_check *pc, const u8 *data);
+void quic_path_probed(struct sock *sk, const union quic_addr *from, u32 len,
+		      const u8 *data, bool pref);
+void quic_path_local_moved(struct sock *sk, u32 len);
+int quic_path_set_preferred(struct sock *sk, const union quic_addr *a);
+void quic_path_fill_preferred(struct sock *sk, struct quic_tparams *tp);
+void quic_path_use_preferred(struct sock *sk);
 void quic_path_response_rcv(struct sock *sk, const u8 *data);
 void quic_path_timeout(struct sock *sk);
 

@@ -61,6 +61,10 @@ static void quic_destroy_sock(struct sock *sk)
 		quic_udp_sock_put(sock_net(sk), qs->udp);
 		qs->udp = NULL;
 	}
+	if (qs->pref_udp) {
+		quic_udp_sock_put(sock_net(sk), qs->pref_udp);
+		qs->pref_udp = NULL;
+	}
 	quic_sockopt_destroy(qs);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }

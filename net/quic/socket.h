@@ -58,6 +58,9 @@
  * @ticket: QUIC_SOCKOPT_SESSION_TICKET: as set (client: session state to
  *	resume; server: ticket key), or a client's latest NewSessionTicket
  * @ticket_len: its length
+ * @pref_udp: a server's UDP socket at its preferred_address (RFC 9000
+ *	section 9.6), or NULL
+ * @pref_addr: that address
  * @conn: the connection
  */
 struct quic_sock {
@@ -74,6 +77,8 @@ struct quic_sock {
 	u32				token_len;
 	u8				*ticket;
 	u32				ticket_len;
+	struct quic_udp_sock		*pref_udp;
+	union quic_addr			pref_addr;
 	struct quic_conn		conn;
 };
 

@@ -709,8 +709,9 @@ static int quic_sockopt_set_cid(struct sock *sk, sockptr_t optval,
 	return err;
 }
 
-/* QUIC_SOCKOPT_CONNECTION_MIGRATION: a client moves to a new local
- * address, a struct sockaddr_in or sockaddr_in6 (path.c).
+/* QUIC_SOCKOPT_CONNECTION_MIGRATION, a struct sockaddr_in or sockaddr_in6
+ * (path.c): a client moves to it as its new local address; on a listener
+ * it is the preferred_address its connections offer.
  */
 static int quic_sockopt_set_migration(struct sock *sk, sockptr_t optval,
 				      unsigned int optlen)
@@ -728,6 +729,8 @@ static int quic_sockopt_set_migration(struct sock *sk, sockptr_t optval,
 	err = quic_addr_from_user(sk, (struct sockaddr *)&ss, optlen, &a);
 	if (err)
 		return err;
+	if (sk->sk_state == QUIC_SS_LISTENING)
+		return quic_path_set_preferred(sk, &a);
 	return quic_path_migrate(sk, &a);
 }
 

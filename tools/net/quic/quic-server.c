@@ -84,6 +84,7 @@ static struct {
 	const char	*key;
 	const char	*root;
 	const char	*alpn;
+	const char	*preferred;
 	int		verbose;
 	int		retry;
 } cfg = { .alpn = "hq-interop" };
@@ -125,7 +126,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: quic-server --listen ADDR:PORT --cert FILE --key FILE --root DIR\n"
-"                   [--alpn LIST] [--retry] [-v]\n"
+"                   [--alpn LIST] [--retry] [--preferred-address ADDR:PORT]\n"
+"                   [-v]\n"
 "Serve the files under DIR over QUIC with HTTP/0.9 (hq-interop).\n"
 "\n"
 "  -l, --listen ADDR:PORT  address to listen on: 192.0.2.1:4433,\n"
@@ -135,6 +137,9 @@ static void usage(FILE *f)
 "  -r, --root DIR          serve the files below DIR, nothing else\n"
 "  -a, --alpn LIST         comma-separated ALPN list (default hq-interop)\n"
 "  -R, --retry             validate client addresses with Retry first\n"
+"  -P, --preferred-address ADDR:PORT\n"
+"                          offer clients this address of ours to move to\n"
+"                          after the handshake (numeric, same family)\n"
 "  -v, --verbose           log connections and requests (twice: libquic)\n"
 "  -h, --help              this text\n"
 "\n"
@@ -776,6 +781,39 @@ static int set_retry(int fd)
 	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c));
 }
 
+/* RFC 9000 section 9.6: the address clients are asked to move to. */
+static int set_preferred(int fd, int family)
+{
+	struct addrinfo hints = {
+		.ai_family = family,
+		.ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
+	}, *res;
+	char spec[512], *host, *port, eb[64];
+	int ret;
+
+	snprintf(spec, sizeof(spec), "%s", cfg.preferred);
+	if (split_hostport(spec, &host, &port) || !host) {
+		logmsg("--preferred-address %s: want ADDR:PORT or [ADDR]:PORT",
+		       cfg.preferred);
+		return -1;
+	}
+	ret = getaddrinfo(host, port, &hints, &res);
+	if (ret) {
+		logmsg("--preferred-address %s: %s", cfg.preferred,
+		       ret == EAI_SYSTEM ? errstr(errno, eb, sizeof(eb)) :
+		       gai_strerror(ret));
+		return -1;
+	}
+	ret = setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION,
+			 res->ai_addr, res->ai_addrlen);
+	if (ret)
+		logmsg("--preferred-address %s: %s", cfg.preferred,
+		       errstr(errno, eb, sizeof(eb)));
+	freeaddrinfo(res);
+	return ret ? -1 : 0;
+}
+
 static int listen_socket(void)
 {
 	struct addrinfo hints = {
@@ -822,6 +860,8 @@ static int listen_socket(void)
 			err = errno;
 			logmsg("listen %s: %s", name,
 			       errstr(err, eb, sizeof(eb)));
+		} else if (cfg.preferred && set_preferred(fd, ai->ai_family)) {
+			err = EINVAL;
 		} else if (fcntl(fd, F_SETFL, O_NONBLOCK)) {
 			err = errno;
 			logmsg("fcntl: %s", errstr(err, eb, sizeof(eb)));
@@ -847,6 +887,7 @@ int main(int argc, char **argv)
 		{ "root",	required_argument, NULL, 'r' },
 		{ "alpn",	required_argument, NULL, 'a' },
 		{ "retry",	no_argument,	   NULL, 'R' },
+		{ "preferred-address", required_argument, NULL, 'P' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{}
@@ -857,7 +898,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int lfd, sfd, c;
 
-	while ((c = getopt_long(argc, argv, "l:c:k:r:a:Rvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:c:k:r:a:RP:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			cfg.listen = optarg;
@@ -876,6 +917,9 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			cfg.retry = 1;
+			break;
+		case 'P':
+			cfg.preferred = optarg;
 			break;
 		case 'v':
 			cfg.verbose++;

@@ -22,6 +22,7 @@ cli=quic-apps-cli-$$
 v4=192.0.2.1
 v6=2001:db8::1
 port=4433
+pref=192.0.2.3	# the server's preferred address (RFC 9000 section 9.6)
 
 skip()
 {
@@ -68,6 +69,7 @@ setup_netns()
 		return
 	ip -n "$srv" addr add $v4/24 dev veth0
 	ip -n "$srv" addr add $v6/64 dev veth0 nodad
+	ip -n "$srv" addr add $pref/24 dev veth0
 	ip -n "$cli" addr add 192.0.2.2/24 dev veth1
 	ip -n "$cli" addr add 2001:db8::2/64 dev veth1 nodad
 	ip -n "$srv" link set veth0 up
@@ -571,6 +573,39 @@ test_zerortt()
 	check_files "$out" f1m f1k
 }
 
+# RFC 9000 section 9.6 (the interop runner's connectionmigration): the
+# server offers a second address; the client moves there after the
+# handshake and the files arrive over it (counted by nftables).
+test_preferred_address()
+{
+	local out=$tmp/out-pref rport=$((port + 4)) pport=$((port + 5)) rc n
+
+	mkdir -p "$out"
+	ip netns exec "$srv" nft add table ip qpref &&
+	ip netns exec "$srv" nft add chain ip qpref in \
+		'{ type filter hook input priority 0; }' &&
+	ip netns exec "$srv" nft add rule ip qpref in ip daddr $pref \
+		udp dport $pport counter ||
+		fail "no nft counter" || return
+	start_server "$tmp/server-pref.log" -l $v4:$rport -c "$tmp/srv.pem" \
+		-k "$tmp/srv.key" -r "$tmp/root" \
+		--preferred-address $pref:$pport ||
+		fail "quic-server --preferred-address did not start" || return
+	server_pids+=("$server_pid")
+	client --ca "$tmp/ca.pem" -o "$out" "https://$v4:$rport/f1m" \
+		"https://$v4:$rport/f1k" > "$out.log" 2>&1
+	rc=$?
+	cat "$out.log"
+	kill "$server_pid" 2> /dev/null
+	[ $rc -eq 0 ] || fail "client exit status $rc" || return
+	check_files "$out" f1m f1k || return
+	n=$(ip netns exec "$srv" nft list chain ip qpref in |
+	    sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+	echo "# $n packets to the preferred address"
+	[ "${n:-0}" -ge 10 ] ||
+		fail "only ${n:-0} packets came to the preferred address"
+}
+
 setup_netns || skip "cannot set up the network namespaces"
 make_certs || { cat "$tmp/certtool.log"; skip "certtool failed"; }
 { make_files && take_sums; } || skip "cannot create the test files"
@@ -582,7 +617,7 @@ start_server "$tmp/server6.log" -l "[$v6]:$port" -c "$tmp/srv.pem" \
 	-k "$tmp/srv.key" -r "$tmp/root" || bail "quic-server (IPv6) did not start"
 server_pids+=("$server_pid")
 
-ktap_plan 15
+ktap_plan 16
 ktap_run parallel_fetch test_parallel_fetch
 ktap_run many_streams test_many_streams
 ktap_run ipv6 test_ipv6
@@ -597,5 +632,6 @@ ktap_run server_signals test_server_signals
 ktap_run retry test_retry
 ktap_run resumption test_resumption
 ktap_run zerortt test_zerortt
+ktap_run preferred_address test_preferred_address
 ktap_run server_alive kill -0 "$pid4"
 ktap_finish

@@ -62,6 +62,8 @@
 #define F_STREAM_DATA_BLOCKED	0x15
 #define F_NEW_CONNECTION_ID	0x18
 #define F_RETIRE_CONNECTION_ID	0x19
+#define F_PATH_CHALLENGE	0x1a
+#define F_PATH_RESPONSE		0x1b
 #define F_HANDSHAKE_DONE	0x1e
 #define F_DATAGRAM		0x30
 #define F_DATAGRAM_LEN		0x31
@@ -189,6 +191,51 @@ static ssize_t seal_1rtt(const struct pkey *k, const uint8_t *dcid,
 	for (i = 0; i < PN_LEN; i++)
 		out[PN_OFF + i] ^= mask[1 + i];
 	return HDR_LEN + len + TAG_LEN;
+}
+
+/*
+ * Open a 1-RTT packet of the server (to the client's 8-byte ID) in place:
+ * header protection removed, payload decrypted and moved to the start of
+ * @p. Returns the payload length, or -1 if it does not authenticate. The
+ * packet number is taken as sent (the server's are small here).
+ */
+static ssize_t open_1rtt(const struct pkey *k, uint8_t *p, size_t len)
+{
+	uint8_t mask[SAMPLE_LEN], nonce[12];
+	unsigned int i, pn_len, hdr;
+	EVP_CIPHER_CTX *ctx;
+	uint64_t pn = 0;
+	int n, ok;
+
+	if (len < PN_OFF + 4 + SAMPLE_LEN + TAG_LEN ||
+	    hp_mask(k, p + PN_OFF + 4, mask))
+		return -1;
+	p[0] ^= mask[0] & 0x1f;
+	pn_len = (p[0] & 0x03) + 1;
+	for (i = 0; i < pn_len; i++) {
+		p[PN_OFF + i] ^= mask[1 + i];
+		pn = (pn << 8) | p[PN_OFF + i];
+	}
+	hdr = PN_OFF + pn_len;
+	memcpy(nonce, k->iv, sizeof(nonce));
+	for (i = 0; i < 8; i++)
+		nonce[11 - i] ^= (uint8_t)(pn >> (8 * i));
+	ctx = EVP_CIPHER_CTX_new();
+	ok = ctx && EVP_DecryptInit_ex(ctx, EVP_aes_128_gcm(), NULL, NULL,
+				       NULL) &&
+	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) &&
+	     EVP_DecryptInit_ex(ctx, NULL, NULL, k->key, nonce) &&
+	     EVP_DecryptUpdate(ctx, NULL, &n, p, hdr) &&
+	     EVP_DecryptUpdate(ctx, p + hdr, &n, p + hdr,
+			       len - hdr - TAG_LEN) &&
+	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN,
+				 p + len - TAG_LEN) &&
+	     EVP_DecryptFinal_ex(ctx, mask, &n) > 0;
+	EVP_CIPHER_CTX_free(ctx);
+	if (!ok)
+		return -1;
+	memmove(p, p + hdr, len - hdr - TAG_LEN);
+	return len - hdr - TAG_LEN;
 }
 
 /* RFC 9000 appendix A.3. */
@@ -820,8 +867,11 @@ TEST_F(inject, key_update_by_peer)
 
 /*
  * Bytes and datagrams the server sends to @to within @ms milliseconds;
- * @first_len gets the size of the first datagram.
+ * @first_len gets the size of the first datagram, sniffed_first its UDP
+ * payload.
  */
+static uint8_t sniffed_first[65536];	/* the first datagram sniff_to() saw */
+
 static size_t sniff_to(FIXTURE_DATA(inject) *self, const struct sockaddr_in *to,
 		       int ms, size_t *datagrams, size_t *first_len)
 {
@@ -848,8 +898,10 @@ static size_t sniff_to(FIXTURE_DATA(inject) *self, const struct sockaddr_in *to,
 			    ip->daddr == to->sin_addr.s_addr &&
 			    uh->dest == to->sin_port) {
 				n -= ip->ihl * 4 + 8;
-				if (!*datagrams)
+				if (!*datagrams) {
 					*first_len = n;
+					memcpy(sniffed_first, uh + 1, n);
+				}
 				bytes += n;
 				(*datagrams)++;
 			}
@@ -919,6 +971,61 @@ TEST_F_TIMEOUT(inject, forged_address, 60)
 	ASSERT_EQ(0, getpeername(self->srv, (void *)&peer, &alen));
 	EXPECT_EQ(self->caddr.sin_addr.s_addr, peer.sin_addr.s_addr);
 	EXPECT_EQ(self->caddr.sin_port, peer.sin_port);
+	expect_alive(_metadata, self);
+}
+
+/*
+ * RFC 9000 sections 8.2.2 and 9.3: a probing packet (PATH_CHALLENGE and
+ * PADDING) from another address is answered there, once, with its
+ * payload, in a datagram of 1200 bytes (section 8.2.2, within three
+ * times the probe, section 8.1); the connection stays where it is.
+ */
+TEST_F_TIMEOUT(inject, probe_from_elsewhere, 60)
+{
+	static const uint8_t challenge[8] = "probe-42";
+	struct sockaddr_in probe = self->caddr, peer;
+	socklen_t alen = sizeof(peer);
+	size_t datagrams, first;
+	uint8_t pkt[MAX_PKT];
+	struct pkey skey;
+	struct buf b = {};
+	uint64_t pn;
+	ssize_t n;
+
+	if (self->skip)
+		return;
+	probe.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
+	probe.sin_port = htons(9);	/* nobody's, see forged_address */
+	ASSERT_EQ(0, derive_keys(0xa2, &skey));
+	put_u8(&b, F_PATH_CHALLENGE);
+	put_bytes(&b, challenge, sizeof(challenge));
+	memset(b.d + b.n, F_PADDING, 1150);
+	b.n += 1150;
+	/* As inject_valid(), with the answer watched for in between: the
+	 * client's throwaway packet takes the probe's number well before
+	 * the server's ACK of it is due.
+	 */
+	sniff(self, 2 * ACK_DELAY_MS, 0);
+	ASSERT_LE(0, self->cli_pn);
+	pn = self->cli_pn + 1;
+	n = seal_1rtt(&self->ckey, self->dcid, pn, self->kp, b.d, b.n, pkt);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, raw_send(self->raw, &probe, &self->saddr, pkt, n));
+	sniff_to(self, &probe, ACK_DELAY_MS / 3, &datagrams, &first);
+	ASSERT_EQ(1, fake_send_stream(self->cli, THROWAWAY_SID, MSG_STREAM_NEW |
+				      MSG_STREAM_FIN, "x", 1));
+	sniff(self, 50, 0);
+	EXPECT_EQ((int64_t)pn, self->cli_pn);
+	ASSERT_EQ(1U, datagrams) TH_LOG("no single answer to the probe");
+	EXPECT_EQ(1200U, first);
+	n = open_1rtt(&skey, sniffed_first, first);
+	ASSERT_LT(9, n) TH_LOG("the answer does not open with the server's keys");
+	EXPECT_EQ(F_PATH_RESPONSE, sniffed_first[0]);
+	EXPECT_EQ(0, memcmp(sniffed_first + 1, challenge, sizeof(challenge)));
+	ASSERT_EQ(0, getpeername(self->srv, (void *)&peer, &alen));
+	EXPECT_EQ(self->caddr.sin_addr.s_addr, peer.sin_addr.s_addr);
+	EXPECT_EQ(self->caddr.sin_port, peer.sin_port);
+	usleep(ACK_DELAY_MS * 1000);
 	expect_alive(_metadata, self);
 }
 

@@ -479,4 +479,123 @@ TEST_F(migrate, client_migration_errors)
 	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, XFER_SIZE, 4);
 }
 
+/*
+ * RFC 9000 section 9.6: a server's preferred address. The listener offers
+ * a second address of the server's (QUIC_SOCKOPT_CONNECTION_MIGRATION on
+ * a listener); once the handshake is confirmed the client moves there,
+ * with the connection ID that came with it, and the server answers from
+ * there; both tell their applications, and data flows on the new path.
+ */
+FIXTURE(preferred)
+{
+	struct ns_pair p;
+};
+
+FIXTURE_VARIANT(preferred)
+{
+	int family;
+	const char *srv, *cli, *srv2;
+};
+
+FIXTURE_VARIANT_ADD(preferred, ipv4)
+{
+	.family = AF_INET,
+	.srv = "10.96.0.1",
+	.cli = "10.96.0.2",
+	.srv2 = "10.96.0.5",
+};
+
+FIXTURE_VARIANT_ADD(preferred, ipv6)
+{
+	.family = AF_INET6,
+	.srv = "fd00:96::1",
+	.cli = "fd00:96::2",
+	.srv2 = "fd00:96::5",
+};
+
+#define PREF_PORT	4499
+
+FIXTURE_SETUP(preferred)
+{
+	ASSERT_EQ(0, ns_pair_create(&self->p, "qpref", variant->family,
+				    variant->srv, variant->cli))
+		TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, ns_run("ip -n %s addr add %s/%d dev veth0 %s",
+			    self->p.srv, variant->srv2,
+			    variant->family == AF_INET6 ? 64 : 24,
+			    variant->family == AF_INET6 ? "nodad" : ""));
+}
+
+FIXTURE_TEARDOWN(preferred)
+{
+	ns_pair_destroy(&self->p);
+}
+
+static int set_preferred(int fd, int family, const char *ip, uint16_t port)
+{
+	struct sockaddr_storage a;
+	socklen_t len = ns_addr(family, ip, port, &a);
+
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a, len))
+		return errno;
+	return 0;
+}
+
+static int same_addr(int family, const struct sockaddr_storage *ss,
+		     const char *ip, uint16_t port)
+{
+	struct sockaddr_storage want;
+	socklen_t len = ns_addr(family, ip, port, &want);
+
+	if (family == AF_INET6)
+		return !memcmp(&((struct sockaddr_in6 *)ss)->sin6_addr,
+			       &((struct sockaddr_in6 *)&want)->sin6_addr, 16) &&
+		       ns_port(ss) == port;
+	return len && !memcmp(ss, &want, sizeof(struct sockaddr_in));
+}
+
+TEST_F_TIMEOUT(preferred, client_moves_there, 120)
+{
+	struct quic_event_option ev = { QUIC_EVENT_CONNECTION_MIGRATION, 1 };
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	ASSERT_EQ(0, set_preferred(self->p.lsn, variant->family, variant->srv2,
+				   PREF_PORT));
+	/* The accepted socket inherits the listener's events. */
+	ASSERT_EQ(0, setsockopt(self->p.lsn, SOL_QUIC, QUIC_SOCKOPT_EVENT,
+				&ev, sizeof(ev)));
+	ASSERT_EQ(0, setsockopt(self->p.cli_fd, SOL_QUIC, QUIC_SOCKOPT_EVENT,
+				&ev, sizeof(ev)));
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
+	EXPECT_EQ(0, wait_migration_event(self->p.cli_fd, 0))
+		TH_LOG("no migration event at the client");
+	EXPECT_EQ(0, wait_migration_event(self->p.srv_fd, 1))
+		TH_LOG("no migration event at the server");
+	len = sizeof(ss);
+	ASSERT_EQ(0, getpeername(self->p.cli_fd, (void *)&ss, &len));
+	EXPECT_TRUE(same_addr(variant->family, &ss, variant->srv2, PREF_PORT));
+	len = sizeof(ss);
+	ASSERT_EQ(0, getsockname(self->p.srv_fd, (void *)&ss, &len));
+	EXPECT_TRUE(same_addr(variant->family, &ss, variant->srv2, PREF_PORT));
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, XFER_SIZE, 0);
+	transfer(_metadata, self->p.srv_fd, self->p.cli_fd, XFER_SIZE, 1);
+}
+
+/* The preferred address is a real one of the server's. */
+TEST_F(preferred, errors)
+{
+	const char *any = variant->family == AF_INET6 ? "::" : "0.0.0.0";
+	const char *nowhere = variant->family == AF_INET6 ? "fd00:96::99" :
+							   "10.96.0.99";
+
+	EXPECT_EQ(EINVAL, set_preferred(self->p.lsn, variant->family, any,
+					PREF_PORT));
+	EXPECT_EQ(EADDRNOTAVAIL, set_preferred(self->p.lsn, variant->family,
+					       nowhere, PREF_PORT));
+	/* A listener without one still takes connections. */
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, XFER_SIZE, 0);
+}
+
 TEST_HARNESS_MAIN
