@@ -103,5 +103,5 @@ check: all
 check-debug: debug-modules selftests
 	tools/testing/check-intree
 	tools/testing/vm/selftest --debug
-	$(VM)/run --debug --timeout 2400 -- \
+	$(VM)/run --debug --timeout 3600 -- \
 		tools/testing/selftests/net/quic/run_all.sh
