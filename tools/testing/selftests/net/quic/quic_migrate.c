@@ -445,7 +445,7 @@ TEST_F_TIMEOUT(migrate, client_unanswered, 120)
 }
 
 /* What QUIC_SOCKOPT_CONNECTION_MIGRATION refuses, with its errno. */
-TEST_F(migrate, client_migration_errors)
+TEST_F_TIMEOUT(migrate, client_migration_errors, 120)
 {
 	struct sockaddr_storage a;
 	struct sockaddr_in6 other = { .sin6_family = AF_INET6 };
@@ -583,7 +583,7 @@ TEST_F_TIMEOUT(preferred, client_moves_there, 120)
 }
 
 /* The preferred address is a real one of the server's. */
-TEST_F(preferred, errors)
+TEST_F_TIMEOUT(preferred, errors, 120)
 {
 	const char *any = variant->family == AF_INET6 ? "::" : "0.0.0.0";
 	const char *nowhere = variant->family == AF_INET6 ? "fd00:96::99" :
