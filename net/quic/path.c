@@ -205,6 +205,21 @@ static void quic_path_challenge_start(struct sock *sk)
 	quic_timer_start(sk, QUIC_DEFER_PATH, quic_path_retry_us(sk));
 }
 
+/* A server's path moved (@local: our end, else the peer's): until the
+ * new one is validated, send there within three times the @len bytes
+ * received on it (section 8.1).
+ */
+static void quic_path_validate_new(struct sock *sk, u32 len, bool local)
+{
+	struct quic_path *path = &quic_sk(sk)->conn.path;
+
+	path->validated = false;
+	path->rx_bytes = len;
+	path->tx_bytes = 0;
+	path->check.local = local;
+	quic_path_challenge_start(sk);
+}
+
 /* Section 9.5: a new ID for a new path, when the peer gave a spare one
  * (after a NAT rebinding the old one may stay).
  */
@@ -260,11 +275,7 @@ void quic_path_peer_moved(struct sock *sk, const union quic_addr *from,
 	quic_path_new_dcid(sk);
 	if (!port_only)
 		quic_path_forget(sk);
-	path->validated = false;
-	path->rx_bytes = len;
-	path->tx_bytes = 0;
-	pc->local = false;
-	quic_path_challenge_start(sk);
+	quic_path_validate_new(sk, len, false);
 }
 
 /* Send from @us (at @local) from now on. */
@@ -476,11 +487,7 @@ void quic_path_local_moved(struct sock *sk, u32 len)
 	quic_path_set_local(sk, qs->pref_udp, &qs->pref_addr);
 	qs->pref_udp = NULL;	/* now qs->udp */
 	quic_path_forget(sk);
-	path->validated = false;
-	path->rx_bytes = len;
-	path->tx_bytes = 0;
-	pc->local = true;
-	quic_path_challenge_start(sk);
+	quic_path_validate_new(sk, len, true);
 }
 
 /* A PATH_CHALLENGE with @data is in a packet (output.c). */
