@@ -27,8 +27,11 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	out=$(mktemp)
 	echo "# selftests: net/quic: $t"
+	start=$SECONDS
 	timeout -k 5 "${timeout_s:-300}" "./$t" 2>&1 | tee "$out" | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
+	# Where the time goes: the debug lane must stay inside CI's limit.
+	echo "# $t: $((SECONDS - start)) s"
 	totals=$(grep -a '^# Totals:' "$out" | tail -n 1)
 	# What failed and why, repeated in the summary: a log cut to its
 	# end (CI) still names the failing cases.
@@ -57,5 +60,6 @@ done
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
 [ ${#failed[@]} -eq 0 ] || echo "# failed: ${failed[*]}"
 [ -z "$reasons" ] || printf '%s' "$reasons"
+echo "# all suites: $SECONDS s"
 echo "quic-selftests: $pass passed, $fail failed, $skip skipped"
 [ ${#failed[@]} -eq 0 ]
