@@ -449,10 +449,17 @@ test_server_signals()
 		client --ca "$tmp/ca.pem" -o "$out" "https://$v4:4441/f10m" \
 			> "$tmp/sig-client.log" 2>&1 &
 		cpid=$!
-		for i in $(seq 100); do
+		# The signal must come mid-transfer, not mid-handshake: wait
+		# for the request (seconds on the debug kernel).
+		for i in $(seq 600); do
 			grep -q 'GET /f10m' "$tmp/sig.log" && break
 			sleep 0.05
 		done
+		grep -q 'GET /f10m' "$tmp/sig.log" || {
+			kill -9 "$pid" "$cpid"
+			fail "no request within 30 s"
+			return
+		}
 		kill -"$sig" "$pid"
 		for i in $(seq 50); do
 			kill -0 "$pid" 2> /dev/null || break
