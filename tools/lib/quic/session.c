@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -17,10 +18,10 @@
 #include "netinet/quic.h"
 #include "internal.h"
 
-#define QUIC_PRIORITY							\
-	"NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:"	\
-	"+AES-256-GCM:+CHACHA20-POLY1305:%DISABLE_TLS13_COMPAT_MODE"
-#define QUIC_PRIORITY_PSK	QUIC_PRIORITY ":+PSK:+ECDHE-PSK"
+#define QUIC_PRIORITY_HEAD	"NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL"
+#define QUIC_PRIORITY_TAIL	":%DISABLE_TLS13_COMPAT_MODE"
+#define QUIC_PRIORITY_PSK	":+PSK:+ECDHE-PSK"
+#define QUIC_CIPHERS		"AES-128-GCM:AES-256-GCM:CHACHA20-POLY1305"
 #define QUIC_ALPN_MAX		8
 
 struct quic_creds {
@@ -195,11 +196,56 @@ static int quic_server_creds(gnutls_session_t s, struct quic_creds *c,
 	       -EINVAL : 0;
 }
 
+/*
+ * The GnuTLS priority string for @ciphers (RFC 9001 section 5.3: QUIC
+ * uses TLS 1.3 AEADs; the kernel has these three). Returns NULL, errno
+ * set, for an unknown or empty cipher name.
+ */
+static char *quic_priority(const char *ciphers, int psk)
+{
+	static const char *const known[] = {
+		"AES-128-GCM", "AES-256-GCM", "CHACHA20-POLY1305",
+	};
+	size_t len = sizeof(QUIC_PRIORITY_HEAD QUIC_PRIORITY_TAIL
+			    QUIC_PRIORITY_PSK);
+	const char *p = ciphers, *end;
+	char *prio, *w;
+	unsigned int i;
+
+	len += 2 * strlen(ciphers) + 1;	/* each name gains ":+" */
+	prio = malloc(len);
+	if (!prio) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	w = prio + sprintf(prio, "%s", QUIC_PRIORITY_HEAD);
+	do {
+		end = strchrnul(p, ':');
+		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+			if (strlen(known[i]) == (size_t)(end - p) &&
+			    !strncasecmp(known[i], p, end - p))
+				break;
+		}
+		if (i == sizeof(known) / sizeof(known[0])) {
+			quic_log(LOG_ERR, "unknown cipher '%.*s' in '%s'",
+				 (int)(end - p), p, ciphers);
+			free(prio);
+			errno = EINVAL;
+			return NULL;
+		}
+		w += sprintf(w, ":+%s", known[i]);
+		p = end + 1;
+	} while (*end);
+	sprintf(w, "%s%s", QUIC_PRIORITY_TAIL, psk ? QUIC_PRIORITY_PSK : "");
+	return prio;
+}
+
 static int quic_run(int fd, const struct quic_handshake_opts *o, int server)
 {
 	unsigned int flags = GNUTLS_NO_END_OF_EARLY_DATA;
 	const char *prio = getenv("QUIC_PRIORITY");
 	struct quic_creds creds = {};
+	char *own = NULL;
 	gnutls_session_t s;
 	int ret;
 
@@ -215,8 +261,14 @@ static int quic_run(int fd, const struct quic_handshake_opts *o, int server)
 		       quic_client_creds(s, &creds, o);
 	if (ret)
 		goto out;
-	if (!prio)
-		prio = o->psk_file ? QUIC_PRIORITY_PSK : QUIC_PRIORITY;
+	if (!prio) {
+		own = quic_priority(o->ciphers ? o->ciphers : QUIC_CIPHERS,
+				    !!o->psk_file);
+		ret = -errno;
+		if (!own)
+			goto out;
+		prio = own;
+	}
 	ret = -EINVAL;
 	if (gnutls_priority_set_direct(s, prio, NULL)) {
 		quic_log(LOG_ERR, "bad priority string %s", prio);
@@ -245,6 +297,7 @@ static int quic_run(int fd, const struct quic_handshake_opts *o, int server)
 	if (o->session_file)
 		quic_resume_save(s, fd, o->session_file, 0);
 out:
+	free(own);
 	gnutls_deinit(s);
 	quic_creds_free(&creds);
 	return ret;

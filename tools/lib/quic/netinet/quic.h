@@ -46,6 +46,9 @@ extern "C" {
  *	datagrams written before the handshake go in 0-RTT packets
  * @early_accepted: client: if not NULL, set to 1 when the server took
  *	the 0-RTT data, else 0 (what was sent in it is sent again in 1-RTT)
+ * @ciphers: colon-separated TLS 1.3 ciphers to offer or accept, from
+ *	AES-128-GCM, AES-256-GCM and CHACHA20-POLY1305, in order of
+ *	preference; NULL for all three
  */
 struct quic_handshake_opts {
 	const char	*hostname;
@@ -60,6 +63,7 @@ struct quic_handshake_opts {
 	int		*resumed;
 	int		early_data;
 	int		*early_accepted;
+	const char	*ciphers;
 };
 
 int quic_client_handshake(int sockfd, const char *pkey_file,
