@@ -58,6 +58,9 @@ static struct {
 	const char	*output;
 	const char	*alpn;
 	const char	*session;
+	const char	*ciphers;
+	uint32_t	version;
+	uint64_t	key_update;	/* bytes between key updates */
 	int		zerortt;
 	int		insecure;
 	int		verbose;
@@ -67,12 +70,16 @@ static struct fetch *fetches;
 static unsigned int nfetch;
 static char *host, *port;
 static int status;	/* exit status */
+static uint64_t received, next_update;	/* bytes: all files, key update */
+static unsigned int key_updates;
+static bool key_update_failed;
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: quic-client [--ca FILE | --insecure] [--output DIR] [--alpn LIST]\n"
-"                   [--session FILE [--0rtt]] [-v] URL...\n"
+"                   [--session FILE [--0rtt]] [--cipher LIST]\n"
+"                   [--quic-version 1|2] [--key-update BYTES] [-v] URL...\n"
 "Fetch https://HOST:PORT/path URLs of one server over one QUIC connection\n"
 "with HTTP/0.9 (hq-interop), each on its own stream, in parallel.\n"
 "\n"
@@ -87,6 +94,12 @@ static void usage(FILE *f)
 "                     the session was resumed\n"
 "  -0, --0rtt         with --session: send the requests as 0-RTT early data\n"
 "                     when resuming; prints whether the server took them\n"
+"  -c, --cipher LIST  offer only these TLS ciphers, colon-separated:\n"
+"                     AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305\n"
+"  -V, --quic-version N  offer QUIC version 1 (RFC 9000, default) or 2\n"
+"                     (RFC 9369)\n"
+"  -u, --key-update BYTES  update the 1-RTT keys after every BYTES received\n"
+"                     (RFC 9001 section 6); prints how many updates went\n"
 "  -v, --verbose      more detail (twice: libquic's handshake log)\n"
 "  -h, --help         this text\n"
 "\n"
@@ -272,6 +285,20 @@ static void explain_close(int fd)
 			cc.c.phrase[0] ? ": " : "", (char *)cc.c.phrase);
 }
 
+/* --quic-version: what the client's Initial packets carry. */
+static int set_version(int fd)
+{
+	struct quic_config qc;
+	socklen_t len = sizeof(qc);
+
+	if (!cfg.version)
+		return 0;
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &qc, &len))
+		return -1;
+	qc.version = cfg.version;
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &qc, len);
+}
+
 static int connect_server(void)
 {
 	struct addrinfo hints = {
@@ -293,9 +320,12 @@ static int connect_server(void)
 			err = errno;
 			continue;
 		}
-		if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
+		if (set_version(fd))
+			err = errno;
+		else if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
 			break;
-		err = errno;
+		else
+			err = errno;
 		close(fd);
 		fd = -1;
 	}
@@ -328,6 +358,7 @@ static int handshake(int fd)
 
 	o.resumed = &resumed;
 	o.early_accepted = &early;
+	o.ciphers = cfg.ciphers;
 	ret = quic_client_handshake_opts(fd, &o);
 	if (ret) {
 		/* libquic said what TLS found; add where and how it ended. */
@@ -494,9 +525,31 @@ static void on_event(const unsigned char *buf, ssize_t n)
 }
 
 /*
+ * --key-update: once every cfg.key_update bytes, start a key update.
+ * EAGAIN (the last one not acknowledged yet, or within three PTOs of
+ * that, RFC 9001 section 6.5) tries again on the next read; any other
+ * error is told once and ends the updates.
+ */
+static void key_update(int fd)
+{
+	if (!cfg.key_update || key_update_failed || received < next_update)
+		return;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_KEY_UPDATE, NULL, 0)) {
+		if (errno != EAGAIN) {
+			err_msg("key update: %s", strerror(errno));
+			key_update_failed = true;
+		}
+		return;
+	}
+	key_updates++;
+	next_update = received + cfg.key_update;
+}
+
+/*
  * Read what the socket has. Returns 1 to go on, 0 when the connection
  * ended, -1 on an error (printed).
  */
+
 static int read_responses(int fd, unsigned char *buf)
 {
 	int i;
@@ -534,6 +587,8 @@ static int read_responses(int fd, unsigned char *buf)
 		if (write_all(f, buf, n))
 			return -1;
 		f->bytes += n;
+		received += n;
+		key_update(fd);
 		if (flags & MSG_STREAM_FIN)
 			fetch_done(f);
 	}
@@ -614,6 +669,33 @@ static void report(void)
 	secs = ok ? elapsed(&first, &last) : 0;
 	printf("total: %u of %u files, %llu bytes in %.3f s, %.2f Mbit/s\n",
 	       ok, nfetch, (unsigned long long)bytes, secs, mbits(bytes, secs));
+	if (cfg.key_update)
+		printf("key updates: %u\n", key_updates);
+}
+
+/* A positive decimal byte count, with an optional K or M (1024s). */
+static int parse_bytes(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || !v)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		shift = 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20, end++;
+	/* At most 1 TiB, checked before the shift can wrap. */
+	if (*end || v > (1ULL << 40) >> shift)
+		return -1;
+	v <<= shift;
+	*out = v;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -625,6 +707,9 @@ int main(int argc, char **argv)
 		{ "alpn",	required_argument, NULL, 'a' },
 		{ "session",	required_argument, NULL, 's' },
 		{ "0rtt",	no_argument,	   NULL, '0' },
+		{ "cipher",	required_argument, NULL, 'c' },
+		{ "quic-version", required_argument, NULL, 'V' },
+		{ "key-update",	required_argument, NULL, 'u' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{}
@@ -633,7 +718,7 @@ int main(int argc, char **argv)
 	struct stat sb;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "C:ko:a:s:0vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:ko:a:s:0c:V:u:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			cfg.ca = optarg;
@@ -652,6 +737,28 @@ int main(int argc, char **argv)
 			break;
 		case '0':
 			cfg.zerortt = 1;
+			break;
+		case 'c':
+			cfg.ciphers = optarg;
+			break;
+		case 'V':
+			if (!strcmp(optarg, "1")) {
+				cfg.version = QUIC_VERSION_V1;
+			} else if (!strcmp(optarg, "2")) {
+				cfg.version = QUIC_VERSION_V2;
+			} else {
+				err_msg("--quic-version: want 1 or 2, not '%s'",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'u':
+			if (parse_bytes(optarg, &cfg.key_update)) {
+				err_msg("--key-update: want a positive number of bytes, not '%s'",
+					optarg);
+				return 2;
+			}
+			next_update = cfg.key_update;
 			break;
 		case 'v':
 			cfg.verbose++;

@@ -85,6 +85,7 @@ static struct {
 	const char	*root;
 	const char	*alpn;
 	const char	*preferred;
+	const char	*ciphers;
 	int		verbose;
 	int		retry;
 } cfg = { .alpn = "hq-interop" };
@@ -127,7 +128,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: quic-server --listen ADDR:PORT --cert FILE --key FILE --root DIR\n"
 "                   [--alpn LIST] [--retry] [--preferred-address ADDR:PORT]\n"
-"                   [-v]\n"
+"                   [--cipher LIST] [-v]\n"
 "Serve the files under DIR over QUIC with HTTP/0.9 (hq-interop).\n"
 "\n"
 "  -l, --listen ADDR:PORT  address to listen on: 192.0.2.1:4433,\n"
@@ -137,6 +138,8 @@ static void usage(FILE *f)
 "  -r, --root DIR          serve the files below DIR, nothing else\n"
 "  -a, --alpn LIST         comma-separated ALPN list (default hq-interop)\n"
 "  -R, --retry             validate client addresses with Retry first\n"
+"      --cipher LIST       accept only these TLS ciphers, colon-separated:\n"
+"                          AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305\n"
 "  -P, --preferred-address ADDR:PORT\n"
 "                          offer clients this address of ours to move to\n"
 "                          after the handshake (numeric, same family)\n"
@@ -629,6 +632,7 @@ static void *conn_thread(void *arg)
 		.pkey_file = cfg.key,
 		.alpns = cfg.alpn,
 		.timeout_ms = HQ_HANDSHAKE_MS,
+		.ciphers = cfg.ciphers,
 	};
 	char eb[64];
 	int ret;
@@ -888,6 +892,7 @@ int main(int argc, char **argv)
 		{ "alpn",	required_argument, NULL, 'a' },
 		{ "retry",	no_argument,	   NULL, 'R' },
 		{ "preferred-address", required_argument, NULL, 'P' },
+		{ "cipher",	required_argument, NULL, 'C' },	/* long only */
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{}
@@ -917,6 +922,9 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			cfg.retry = 1;
+			break;
+		case 'C':
+			cfg.ciphers = optarg;
 			break;
 		case 'P':
 			cfg.preferred = optarg;
