@@ -98,10 +98,10 @@ bench: all
 check: all
 	tools/testing/check-static
 	tools/testing/vm/selftest
-	$(VM)/run --timeout 1200 -- tools/testing/selftests/net/quic/run_all.sh
+	$(VM)/run --timeout 1200 -- tools/testing/selftests/net/quic/run_all.sh -j 2
 
 check-debug: debug-modules selftests
 	tools/testing/check-intree
 	tools/testing/vm/selftest --debug
 	$(VM)/run --debug --timeout 3600 -- \
-		tools/testing/selftests/net/quic/run_all.sh
+		tools/testing/selftests/net/quic/run_all.sh -j 2
