@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * QUIC connections across a lossy link: two network namespaces joined by
- * a veth pair with tc netem on both ends. Transfers under 5% loss with
+ * QUIC connections across a bad link: two network namespaces joined by a
+ * veth pair with tc netem on both ends. Transfers under 5% loss with
  * reordering, a handshake under 30% loss, and a stateless reset
  * (RFC 9000 section 10.3) once the server's connection is gone without a
- * word (its CONNECTION_CLOSE dropped by the link).
+ * word (its CONNECTION_CLOSE dropped by the link). And the QUIC interop
+ * runner's handshakecorruption, transfercorruption, blackhole and longrtt
+ * cases: packets corrupted past the UDP checksum, so that packet
+ * protection must catch them; a link that goes dead for 2 s every 5 s;
+ * a round trip of 750 ms.
  *
  * Connections use known secrets (quic_fake.h); each socket is created in
  * its namespace by switching this process there for the socket() call.
  */
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "quic_xfer.h"
@@ -132,6 +140,167 @@ TEST_F_TIMEOUT(netem, stateless_reset, 60)
 	EXPECT_STREQ("stateless reset", (char *)cc.c.phrase);
 	/* Draining: nothing more can be sent. */
 	EXPECT_EQ(-1, fake_send_stream(self->p.cli_fd, 8, MSG_STREAM_NEW, "x", 1));
+}
+
+/*
+ * Overwrite one byte, 100 bytes into the datagram (inside the protected
+ * part of any packet that long), of @percent percent of the datagrams
+ * arriving in each namespace. nftables does it as they come out of the
+ * veth pair, whose UDP checksum is offloaded and not checked again, so
+ * only packet protection (RFC 9001 section 5.3: the AEAD tag) can notice.
+ * The datagrams are picked by a byte of their ciphertext, which is as
+ * good as random (nft's numgen is not in every kernel). @percent 0
+ * removes it.
+ */
+static int set_corruption(FIXTURE_DATA(netem) *self, int percent)
+{
+	const char *ns[] = { self->p.srv, self->p.cli };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		ns_run("ip netns exec %s nft delete table ip qcorrupt 2>/dev/null",
+		       ns[i]);
+		if (!percent)
+			continue;
+		if (ns_run("ip netns exec %s nft add table ip qcorrupt && "
+			   "ip netns exec %s nft add chain ip qcorrupt in "
+			   "'{ type filter hook prerouting priority -300; }' && "
+			   "ip netns exec %s nft add rule ip qcorrupt in udp "
+			   "length gt 150 @th,960,8 lt %d counter "
+			   "@th,800,8 set 0x5a",
+			   ns[i], ns[i], ns[i], percent * 256 / 100))
+			return -1;
+	}
+	return 0;
+}
+
+/* UDP datagrams namespace @ns dropped for a bad checksum. */
+static long long csum_errors(const char *ns)
+{
+	return ns_number("ip netns exec %s awk '/^Udp: [0-9]/ { print $8 }' "
+			 "/proc/net/snmp", ns);
+}
+
+/* How many datagrams set_corruption() has damaged in namespace @ns. */
+static long long corrupted(const char *ns)
+{
+	return ns_number("ip netns exec %s nft list chain ip qcorrupt in | "
+			 "sed -n 's/.*counter packets \\([0-9]*\\).*/\\1/p'", ns);
+}
+
+/* Interop runner "handshakecorruption": 30% of the datagrams damaged. */
+TEST_F_TIMEOUT(netem, handshake_under_corruption, 240)
+{
+	ASSERT_EQ(0, set_corruption(self, 30)) TH_LOG("no nft payload mangling");
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
+	/* A handful of datagrams: by chance, none may have been hit yet. */
+	TH_LOG("handshake: %lld datagrams to the server damaged, %lld to the client",
+	       corrupted(self->p.srv), corrupted(self->p.cli));
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, 100000, 0);
+	transfer(_metadata, self->p.srv_fd, self->p.cli_fd, 100000, 1);
+	EXPECT_LT(0, corrupted(self->p.srv));
+	EXPECT_LT(0, corrupted(self->p.cli));
+	/* The damage reached QUIC, not the UDP checksum. */
+	EXPECT_EQ(0, csum_errors(self->p.srv));
+	EXPECT_EQ(0, csum_errors(self->p.cli));
+}
+
+/* Interop runner "transfercorruption": a transfer with 3% damaged. */
+TEST_F_TIMEOUT(netem, transfer_under_corruption, 240)
+{
+	size_t size = (xfer_debug_kernel() ? 1 : 2) * 1024 * 1024;
+
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, set_corruption(self, 3)) TH_LOG("no nft payload mangling");
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, size, 0);
+	transfer(_metadata, self->p.srv_fd, self->p.cli_fd, size, 1);
+	EXPECT_LT(0, corrupted(self->p.srv));
+	EXPECT_LT(0, corrupted(self->p.cli));
+	EXPECT_EQ(0, csum_errors(self->p.srv));
+	EXPECT_EQ(0, csum_errors(self->p.cli));
+	/* The connection is still sound after the damage. */
+	ASSERT_EQ(0, set_corruption(self, 0));
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, 1000, 4);
+}
+
+/* max_idle_timeout of @fd (a client, or a listener for its connections). */
+static int set_idle(int fd, uint32_t us)
+{
+	struct quic_transport_param p = {};
+	socklen_t len = sizeof(p);
+
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &len))
+		return -1;
+	p.max_idle_timeout = us;
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, len);
+}
+
+/*
+ * Interop runner "blackhole": the link is dead for 2 s out of every 5,
+ * starting dead, for as long as the transfers take. RFC 9002 section
+ * 6.2: PTOs back off and probe until the link is back; section 7.6:
+ * persistent congestion collapses the window, which then grows again.
+ * Backed-off probes can land in dead windows several times running on
+ * a slow machine: the idle timeout (section 10.1) is made to outlast
+ * that.
+ */
+TEST_F_TIMEOUT(netem, blackhole, 240)
+{
+	size_t size = (xfer_debug_kernel() ? 256 : 2048) * 1024;
+	int stop[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, set_idle(self->p.cli_fd, 120000000));
+	ASSERT_EQ(0, set_idle(self->p.lsn, 120000000));
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, pipe(stop));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* Stops between two link changes, never in one, when the
+		 * pipe closes: also when the test fails half way.
+		 */
+		struct pollfd pfd = { .fd = stop[0], .events = POLLIN };
+
+		close(stop[1]);
+		for (;;) {
+			set_link(self, "delay 1ms loss 100%");
+			if (poll(&pfd, 1, 2000))
+				break;
+			set_link(self, "delay 1ms");
+			if (poll(&pfd, 1, 3000))
+				break;
+		}
+		_exit(0);
+	}
+	close(stop[0]);
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, size, 0);
+	transfer(_metadata, self->p.srv_fd, self->p.cli_fd, size, 1);
+	close(stop[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, set_link(self, "delay 1ms"));
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, 1000, 4);
+}
+
+/*
+ * Interop runner "longrtt": 375 ms each way. RFC 9002 section 6.2.2: the
+ * handshake starts from kInitialRtt (333 ms), well below the real RTT,
+ * so the first PTOs fire early; their probes are harmless.
+ */
+TEST_F_TIMEOUT(netem, long_rtt, 240)
+{
+	struct timespec t0, t1;
+	long ms;
+
+	ASSERT_EQ(0, set_link(self, "delay 375ms"));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	/* A client handshake takes at least one round trip. */
+	EXPECT_LE(750, ms);
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, 500000, 0);
+	transfer(_metadata, self->p.srv_fd, self->p.cli_fd, 500000, 1);
 }
 
 TEST_HARNESS_MAIN
