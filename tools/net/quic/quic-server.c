@@ -86,6 +86,7 @@ static struct {
 	const char	*alpn;
 	const char	*preferred;
 	const char	*ciphers;
+	unsigned int	max_streams;
 	int		verbose;
 	int		retry;
 } cfg = { .alpn = "hq-interop" };
@@ -128,7 +129,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: quic-server --listen ADDR:PORT --cert FILE --key FILE --root DIR\n"
 "                   [--alpn LIST] [--retry] [--preferred-address ADDR:PORT]\n"
-"                   [--cipher LIST] [-v]\n"
+"                   [--cipher LIST] [--max-streams N] [-v]\n"
 "Serve the files under DIR over QUIC with HTTP/0.9 (hq-interop).\n"
 "\n"
 "  -l, --listen ADDR:PORT  address to listen on: 192.0.2.1:4433,\n"
@@ -140,6 +141,8 @@ static void usage(FILE *f)
 "  -R, --retry             validate client addresses with Retry first\n"
 "      --cipher LIST       accept only these TLS ciphers, colon-separated:\n"
 "                          AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305\n"
+"      --max-streams N     let a client open N request streams at once\n"
+"                          (1 to 65535, default 100)\n"
 "  -P, --preferred-address ADDR:PORT\n"
 "                          offer clients this address of ours to move to\n"
 "                          after the handshake (numeric, same family)\n"
@@ -785,6 +788,19 @@ static int set_retry(int fd)
 	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c));
 }
 
+/* RFC 9000 section 4.6: how many request streams a client may open. */
+static int set_max_streams(int fd)
+{
+	struct quic_transport_param p;
+	socklen_t len = sizeof(p);
+
+	memset(&p, 0, sizeof(p));
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &len))
+		return -1;
+	p.max_streams_bidi = cfg.max_streams;
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, len);
+}
+
 /* RFC 9000 section 9.6: the address clients are asked to move to. */
 static int set_preferred(int fd, int family)
 {
@@ -856,6 +872,10 @@ static int listen_socket(void)
 			err = errno;
 			logmsg("QUIC_SOCKOPT_CONFIG validate_peer_address: %s",
 			       errstr(err, eb, sizeof(eb)));
+		} else if (cfg.max_streams && set_max_streams(fd)) {
+			err = errno;
+			logmsg("QUIC_SOCKOPT_TRANSPORT_PARAM max_streams_bidi: %s",
+			       errstr(err, eb, sizeof(eb)));
 		} else if (bind(fd, ai->ai_addr, ai->ai_addrlen)) {
 			err = errno;
 			logmsg("bind %s: %s", name,
@@ -893,6 +913,7 @@ int main(int argc, char **argv)
 		{ "retry",	no_argument,	   NULL, 'R' },
 		{ "preferred-address", required_argument, NULL, 'P' },
 		{ "cipher",	required_argument, NULL, 'C' },	/* long only */
+		{ "max-streams", required_argument, NULL, 'S' },	/* long only */
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{}
@@ -926,6 +947,21 @@ int main(int argc, char **argv)
 		case 'C':
 			cfg.ciphers = optarg;
 			break;
+		case 'S': {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-' ||
+			    !v || v > 65535) {
+				logmsg("--max-streams: want 1 to 65535, not '%s'",
+				       optarg);
+				return 2;
+			}
+			cfg.max_streams = v;
+			break;
+		}
 		case 'P':
 			cfg.preferred = optarg;
 			break;
