@@ -8,7 +8,8 @@
 # the initial limit, IPv6, host names, path escapes, missing files, 20
 # clients at once, ALPN mismatch, untrusted certificates, set-up errors,
 # a clean exit on SIGTERM and SIGINT, Retry, resumption, 0-RTT, the
-# preferred address, ChaCha20 only, key updates and QUIC v2.
+# preferred address, ChaCha20 only, key updates, QUIC v2 and 2000 files
+# over one connection.
 # Needs root in a throwaway VM (tools/testing/vm/run).
 
 cd "$(dirname "$0")" || exit 1
@@ -117,6 +118,12 @@ make_files()
 		printf 'file %d of 250\n' "$i" > "$root/many/m$i"
 	done
 	(cd "$root/many" && sha256sum m*) > "$tmp/many.sums" || return
+	# The interop runner's multiplexing case: 2000 small files.
+	mkdir -p "$root/mux" || return
+	for i in $(seq 2000); do
+		printf 'multiplexed file %d\n' "$i" > "$root/mux/x$i"
+	done
+	(cd "$root/mux" && sha256sum x*) > "$tmp/mux.sums" || return
 	for i in $(seq 13); do
 		echo "TOPSECRET $$" > "$tmp/s$i"
 	done
@@ -702,6 +709,38 @@ test_v2()
 	[ $rc -eq 2 ] || fail "--quic-version 3: exit status $rc"
 }
 
+# Interop runner "multiplexing": 2000 files over one connection, from a
+# server that lets the client have 1000 streams open at once and raises
+# the limit as they complete (RFC 9000 section 4.6).
+test_multiplexing()
+{
+	local out=$tmp/out-mux log=$tmp/mux.log mport=$((port + 7)) i urls=()
+
+	mkdir -p "$out"
+	start_server "$tmp/server-mux.log" -l $v4:$mport -c "$tmp/srv.pem" \
+		-k "$tmp/srv.key" -r "$tmp/root" --max-streams 1000 ||
+		fail "quic-server --max-streams did not start" || return
+	server_pids+=("$server_pid")
+	for i in $(seq 2000); do
+		urls+=("https://$v4:$mport/mux/x$i")
+	done
+	client --ca "$tmp/ca.pem" -o "$out" "${urls[@]}" > "$log" 2>&1 ||
+		{ tail -n 5 "$log"; kill "$server_pid"; fail "client failed"; return; }
+	kill "$server_pid" 2> /dev/null
+	tail -n 1 "$log"
+	grep -q '^total: 2000 of 2000 files' "$log" ||
+		fail "wrong total line" || return
+	(cd "$out" && sha256sum -c --quiet "$tmp/mux.sums") ||
+		fail "some of the 2000 files differ" || return
+	[ "$(grep -c 'GET /mux/' "$tmp/server-mux.log")" -eq 2000 ] ||
+		fail "the server did not see 2000 requests" || return
+	ip netns exec "$srv" "$server" -l $v4:$((mport + 1)) -c "$tmp/srv.pem" \
+		-k "$tmp/srv.key" -r "$tmp/root" --max-streams 0 > "$log" 2>&1
+	[ $? -eq 2 ] || fail "--max-streams 0 accepted" || return
+	grep -q "max-streams: want 1 to 65535" "$log" ||
+		fail "--max-streams 0: no reason given"
+}
+
 setup_netns || skip "cannot set up the network namespaces"
 make_certs || { cat "$tmp/certtool.log"; skip "certtool failed"; }
 { make_files && take_sums; } || skip "cannot create the test files"
@@ -713,7 +752,7 @@ start_server "$tmp/server6.log" -l "[$v6]:$port" -c "$tmp/srv.pem" \
 	-k "$tmp/srv.key" -r "$tmp/root" || bail "quic-server (IPv6) did not start"
 server_pids+=("$server_pid")
 
-ktap_plan 19
+ktap_plan 20
 ktap_run parallel_fetch test_parallel_fetch
 ktap_run many_streams test_many_streams
 ktap_run ipv6 test_ipv6
@@ -732,5 +771,6 @@ ktap_run preferred_address test_preferred_address
 ktap_run chacha20 test_chacha20
 ktap_run keyupdate test_keyupdate
 ktap_run v2 test_v2
+ktap_run multiplexing test_multiplexing
 ktap_run server_alive kill -0 "$pid4"
 ktap_finish
