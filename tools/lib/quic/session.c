@@ -15,6 +15,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <gnutls/x509.h>
+
 #include "netinet/quic.h"
 #include "internal.h"
 
@@ -166,8 +168,67 @@ static int quic_client_creds(gnutls_session_t s, struct quic_creds *c,
 	return 0;
 }
 
+/*
+ * A client's certificate, if it sent one (GnuTLS itself refuses a missing
+ * one when it is required): it must chain to a trusted CA and be meant
+ * for TLS clients. Non-zero fails the handshake.
+ */
+static int quic_verify_client(gnutls_session_t s)
+{
+	gnutls_typed_vdata_st purpose = {
+		.type = GNUTLS_DT_KEY_PURPOSE_OID,
+		.data = (void *)GNUTLS_KP_TLS_WWW_CLIENT,
+	};
+	unsigned int n = 0, status;
+
+	if (!gnutls_certificate_get_peers(s, &n) || !n)
+		return 0;
+	if (gnutls_certificate_verify_peers(s, &purpose, 1, &status) < 0 ||
+	    status) {
+		quic_log(LOG_ERR, "client certificate not trusted (status %#x)",
+			 status);
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * QUIC_CONFIG.certificate_request of the socket: ask the client for a
+ * certificate (1) or insist on one (2), verified against @o->ca_file or
+ * the system's trust store (RFC 8446 section 4.3.2). A certificate that
+ * does not verify fails the handshake either way.
+ */
+static int quic_server_client_auth(gnutls_session_t s, struct quic_creds *c,
+				   const struct quic_handshake_opts *o, int fd)
+{
+	struct quic_config qc;
+	socklen_t len = sizeof(qc);
+	int ret;
+
+	memset(&qc, 0, sizeof(qc));
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &qc, &len) ||
+	    !qc.certificate_request)
+		return 0;
+	if (o->ca_file) {
+		ret = gnutls_certificate_set_x509_trust_file(c->cert, o->ca_file,
+							     GNUTLS_X509_FMT_PEM);
+		if (ret < 0)
+			return quic_file_error("CA file", o->ca_file, ret);
+	} else {
+		ret = gnutls_certificate_set_x509_system_trust(c->cert);
+		if (ret < 0)
+			quic_log(LOG_NOTICE, "no system trust store: %s",
+				 gnutls_strerror(ret));
+	}
+	gnutls_certificate_server_set_request(s, qc.certificate_request > 1 ?
+						 GNUTLS_CERT_REQUIRE :
+						 GNUTLS_CERT_REQUEST);
+	gnutls_certificate_set_verify_function(c->cert, quic_verify_client);
+	return 0;
+}
+
 static int quic_server_creds(gnutls_session_t s, struct quic_creds *c,
-			     const struct quic_handshake_opts *o)
+			     const struct quic_handshake_opts *o, int fd)
 {
 	int ret;
 
@@ -192,6 +253,9 @@ static int quic_server_creds(gnutls_session_t s, struct quic_creds *c,
 						   GNUTLS_X509_FMT_PEM);
 	if (ret < 0)
 		return quic_file_error("certificate/key", o->cert_file, ret);
+	ret = quic_server_client_auth(s, c, o, fd);
+	if (ret)
+		return ret;
 	return gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, c->cert) ?
 	       -EINVAL : 0;
 }
@@ -257,7 +321,7 @@ static int quic_run(int fd, const struct quic_handshake_opts *o, int server)
 		flags |= GNUTLS_ENABLE_EARLY_DATA;
 	if (gnutls_init(&s, flags))
 		return -ENOMEM;
-	ret = server ? quic_server_creds(s, &creds, o) :
+	ret = server ? quic_server_creds(s, &creds, o, fd) :
 		       quic_client_creds(s, &creds, o);
 	if (ret)
 		goto out;

@@ -30,7 +30,8 @@ extern "C" {
  * @hostname: server name: sent as SNI and checked against the certificate
  * @alpns: comma-separated ALPN list, or NULL for the socket's
  *	QUIC_SOCKOPT_ALPN list
- * @ca_file: PEM CA certificates to trust instead of the system store
+ * @ca_file: PEM CA certificates to trust instead of the system store (a
+ *	server: for client certificates, see QUIC_CONFIG.certificate_request)
  * @cert_file: PEM certificate chain (server; client certificate)
  * @pkey_file: PEM private key of @cert_file
  * @psk_file: "identity:hexkey" lines; use a pre-shared key instead of
