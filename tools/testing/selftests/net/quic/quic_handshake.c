@@ -3,7 +3,8 @@
  * Real TLS 1.3 handshakes through libquic (GnuTLS) on loopback: X.509 with
  * a CA made for the test, PSK, ALPN match and mismatch (the peer sees
  * CONNECTION_CLOSE with CRYPTO_ERROR 0x100 + no_application_protocol),
- * an untrusted certificate, a wrong PSK, and SSLKEYLOGFILE. The server
+ * an untrusted certificate, a wrong PSK, SSLKEYLOGFILE, and client
+ * certificates asked for with QUIC_CONFIG.certificate_request. The server
  * runs in a child process.
  */
 
@@ -25,10 +26,13 @@
 
 static char dir[64];
 
-/* A CA, and a server certificate for "localhost" signed by it. */
+/*
+ * A CA, and a server certificate for "localhost" and a client certificate
+ * signed by it.
+ */
 static int make_certs(void)
 {
-	char cmd[1024];
+	char cmd[3072];
 
 	strcpy(dir, "/tmp/quic-hs-XXXXXX");
 	if (!mkdtemp(dir))
@@ -45,6 +49,15 @@ static int make_certs(void)
 		 "--load-ca-privkey ca.key --template srv.tmpl --outfile srv.pem 2>/dev/null && "
 		 "printf 'clienta:0123456789abcdef0123456789abcdef\\n' > psk && "
 		 "printf 'clienta:ffffffffffffffffffffffffffffffff\\n' > badpsk && "
+		 "printf 'cn = client\\ntls_www_client\\nexpiration_days = 2\\n' > cli.tmpl && "
+		 "certtool -p --key-type=ecdsa --outfile cli.key 2>/dev/null && "
+		 "certtool -c --load-privkey cli.key --load-ca-certificate ca.pem "
+		 "--load-ca-privkey ca.key --template cli.tmpl --outfile cli.pem 2>/dev/null && "
+		 "certtool -p --key-type=ecdsa --outfile rogue.key 2>/dev/null && "
+		 "certtool -s --load-privkey rogue.key --template ca.tmpl --outfile rogue.pem 2>/dev/null && "
+		 "certtool -p --key-type=ecdsa --outfile rcli.key 2>/dev/null && "
+		 "certtool -c --load-privkey rcli.key --load-ca-certificate rogue.pem "
+		 "--load-ca-privkey rogue.key --template cli.tmpl --outfile rcli.pem 2>/dev/null && "
 		 "certtool -p --key-type=ecdsa --outfile other.key 2>/dev/null && "
 		 "certtool -s --load-privkey other.key --template ca.tmpl --outfile other.pem 2>/dev/null",
 		 dir);
@@ -53,10 +66,10 @@ static int make_certs(void)
 
 static const char *path(const char *name)
 {
-	static char buf[4][128];
+	static char buf[8][128];	/* two handshakes' options */
 	static int i;
 
-	i = (i + 1) % 4;
+	i = (i + 1) % 8;
 	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
 	return buf[i];
 }
@@ -319,6 +332,123 @@ TEST_F(hs, keylog)
 			 !strncmp(line, "CLIENT_TRAFFIC_SECRET_0 ", 24) ? 2 : 0;
 	fclose(f);
 	EXPECT_EQ(3, found);
+}
+
+/* QUIC_CONFIG.certificate_request on the listener (0 ignore, 1, 2). */
+static int ask_certificate(int lsn, uint8_t how)
+{
+	struct quic_config c = { .certificate_request = how };
+
+	return setsockopt(lsn, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c));
+}
+
+/* The TLS alert the server closed the client's connection with, or -1. */
+static int client_alert(FIXTURE_DATA(hs) *self)
+{
+	struct {
+		struct quic_connection_close c;
+		char phrase[64];
+	} cc;
+	socklen_t len = sizeof(cc);
+
+	if (getsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc,
+		       &len) || cc.c.errcode < 0x100 || cc.c.errcode >= 0x200)
+		return -1;
+	return cc.c.errcode - 0x100;
+}
+
+/* RFC 8446 section 4.3.2: a server that requires a client certificate
+ * gets one signed by the CA it trusts.
+ */
+TEST_F(hs, client_certificate)
+{
+	struct quic_handshake_opts so = {
+		.cert_file = path("srv.pem"), .pkey_file = path("srv.key"),
+		.ca_file = path("ca.pem"),
+	};
+	struct quic_handshake_opts co = {
+		.hostname = "localhost", .ca_file = path("ca.pem"),
+		.cert_file = path("cli.pem"), .pkey_file = path("cli.key"),
+	};
+	struct quic_config c;
+	socklen_t len = sizeof(c);
+
+	ASSERT_EQ(0, ask_certificate(self->lsn, 2));
+	ASSERT_EQ(0, getsockopt(self->lsn, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len));
+	EXPECT_EQ(2, c.certificate_request);
+	EXPECT_NE(0, ask_certificate(self->lsn, 3));	/* 0..2 only */
+	start_server(self, &so);
+	ASSERT_EQ(0, client_exchange(self, &co));
+	close(self->cli);
+	self->cli = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	EXPECT_EQ(0, server_status(self));
+}
+
+/* Required and not given: the server ends the handshake with an alert. */
+TEST_F(hs, client_certificate_missing)
+{
+	struct quic_handshake_opts so = {
+		.cert_file = path("srv.pem"), .pkey_file = path("srv.key"),
+		.ca_file = path("ca.pem"),
+	};
+	struct quic_handshake_opts co = {
+		.hostname = "localhost", .ca_file = path("ca.pem"),
+		.timeout_ms = 5000,
+	};
+	int alert;
+
+	ASSERT_EQ(0, ask_certificate(self->lsn, 2));
+	start_server(self, &so);
+	EXPECT_NE(0, client_exchange(self, &co));
+	EXPECT_NE(0, server_status(self));
+	/* certificate_required (116), or handshake_failure (40) */
+	alert = client_alert(self);
+	EXPECT_TRUE(alert == 116 || alert == 40) TH_LOG("alert %d", alert);
+}
+
+/* Asked for, not required: a client without one still connects. */
+TEST_F(hs, client_certificate_optional)
+{
+	struct quic_handshake_opts so = {
+		.cert_file = path("srv.pem"), .pkey_file = path("srv.key"),
+		.ca_file = path("ca.pem"),
+	};
+	struct quic_handshake_opts co = {
+		.hostname = "localhost", .ca_file = path("ca.pem"),
+	};
+
+	ASSERT_EQ(0, ask_certificate(self->lsn, 1));
+	start_server(self, &so);
+	ASSERT_EQ(0, client_exchange(self, &co));
+	close(self->cli);
+	self->cli = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	EXPECT_EQ(0, server_status(self));
+}
+
+/* A client certificate the server's CA did not sign fails the handshake. */
+TEST_F(hs, client_certificate_untrusted)
+{
+	struct quic_handshake_opts so = {
+		.cert_file = path("srv.pem"), .pkey_file = path("srv.key"),
+		.ca_file = path("ca.pem"),
+	};
+	struct quic_handshake_opts co = {
+		.hostname = "localhost", .ca_file = path("ca.pem"),
+		.cert_file = path("rcli.pem"), .pkey_file = path("rcli.key"),
+		.timeout_ms = 5000,
+	};
+	int alert;
+
+	ASSERT_EQ(0, ask_certificate(self->lsn, 1));
+	start_server(self, &so);
+	EXPECT_NE(0, client_exchange(self, &co));
+	alert = client_alert(self);
+	close(self->cli);
+	self->cli = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	EXPECT_NE(0, server_status(self));
+	/* bad_certificate (42), certificate_unknown (46) or unknown_ca (48) */
+	EXPECT_TRUE(alert == 42 || alert == 46 || alert == 48)
+		TH_LOG("alert %d", alert);
 }
 
 TEST_HARNESS_MAIN
