@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -71,6 +72,7 @@ static unsigned int nfetch;
 static char *host, *port;
 static int status;	/* exit status */
 static uint64_t received, next_update;	/* bytes: all files, key update */
+static unsigned int nopen, open_max;	/* output files open, at most */
 static unsigned int key_updates;
 static bool key_update_failed;
 
@@ -394,8 +396,10 @@ static struct fetch *fetch_of(int64_t sid)
 
 static void fetch_fail(struct fetch *f)
 {
-	if (f->fd >= 0)
+	if (f->fd >= 0) {
 		close(f->fd);
+		nopen--;
+	}
 	f->fd = -1;
 	/* Nothing half-written stays behind looking like the file. */
 	if (f->created)
@@ -427,6 +431,11 @@ static int send_requests(int fd)
 		}
 		/* setup_fetches() made sure that the line fits. */
 		len = snprintf(line, sizeof(line), "GET %s\r\n", f->path);
+		/* Each file in progress holds a descriptor: the rest wait. */
+		if (f->fd < 0 && nopen >= open_max) {
+			waiting++;
+			continue;
+		}
 		if (f->fd < 0) {
 			f->fd = open(f->out, O_WRONLY | O_CREAT | O_TRUNC |
 				     O_CLOEXEC, 0644);
@@ -435,6 +444,7 @@ static int send_requests(int fd)
 				return -1;
 			}
 			f->created = true;
+			nopen++;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &f->start);
 		n = quic_sendmsg(fd, line, len, f->sid,
@@ -480,6 +490,7 @@ static void fetch_done(struct fetch *f)
 
 	clock_gettime(CLOCK_MONOTONIC, &f->end);
 	f->done = true;
+	nopen--;
 	if (close(f->fd)) {
 		f->fd = -1;
 		err_msg("writing %s: %s", f->out, strerror(errno));
@@ -673,6 +684,28 @@ static void report(void)
 		printf("key updates: %u\n", key_updates);
 }
 
+/*
+ * As many output files open at once as the descriptor limit allows,
+ * raised to its hard limit first: a server may let us have thousands of
+ * streams going (the interop runner's multiplexing case has 1000).
+ */
+static void set_open_max(void)
+{
+	struct rlimit rl;
+
+	open_max = 32;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* Leave room for the socket, stdio and libquic's own. */
+	if (rl.rlim_cur > 64)
+		open_max = rl.rlim_cur - 32 > 65536 ? 65536 : rl.rlim_cur - 32;
+}
+
 /* A positive decimal byte count, with an optional K or M (1024s). */
 static int parse_bytes(const char *s, uint64_t *out)
 {
@@ -802,6 +835,7 @@ int main(int argc, char **argv)
 	}
 	if (setup_fetches(argv + optind, argc - optind))
 		return 2;
+	set_open_max();
 	/* Each file's line as it completes, also into a pipe or a log. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	quic_set_log_level(cfg.verbose > 1 ? LOG_DEBUG : LOG_ERR);
