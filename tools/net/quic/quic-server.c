@@ -93,6 +93,7 @@ static struct {
 
 static int root_fd = -1;
 static int stop_fd = -1;	/* eventfd: set once, when we are told to stop */
+static bool stopping;		/* the same, for loops that do not poll */
 
 /* Running connection threads, so that a stop can wait for them. */
 static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -554,7 +555,11 @@ static int stream_send(struct hq_conn *c, struct hq_stream *st)
 	return sent == n;
 }
 
-/* One chunk per stream in turn, until the socket's buffer is full. */
+/*
+ * One chunk per stream in turn, until the socket's buffer is full, or we
+ * are told to stop: a large buffer takes seconds to fill on a slow
+ * machine, longer than a stop waits for the connections to close.
+ */
 static int conn_write(struct hq_conn *c)
 {
 	struct hq_stream *st;
@@ -570,7 +575,8 @@ static int conn_write(struct hq_conn *c)
 				return ret;
 			progress = 1;
 		}
-	} while (progress && c->nsending);
+	} while (progress && c->nsending &&
+		 !__atomic_load_n(&stopping, __ATOMIC_RELAXED));
 	return 0;
 }
 
@@ -1045,6 +1051,7 @@ int main(int argc, char **argv)
 		       strsignal(si.ssi_signo));
 	close(lfd);
 	/* Wake every connection thread: they close their sockets. */
+	__atomic_store_n(&stopping, true, __ATOMIC_RELAXED);
 	if (write(stop_fd, &(uint64_t){ 1 }, sizeof(uint64_t)) < 0)
 		logmsg("eventfd: %s", errstr(errno, eb, sizeof(eb)));
 	wait_conns();
