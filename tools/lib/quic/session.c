@@ -179,7 +179,7 @@ static int quic_verify_client(gnutls_session_t s)
 		.type = GNUTLS_DT_KEY_PURPOSE_OID,
 		.data = (void *)GNUTLS_KP_TLS_WWW_CLIENT,
 	};
-	unsigned int n = 0, status;
+	unsigned int n = 0, status = 0;
 
 	if (!gnutls_certificate_get_peers(s, &n) || !n)
 		return 0;
