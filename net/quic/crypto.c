@@ -14,6 +14,8 @@
 #include <crypto/aead.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
+#include <asm/simd.h>
+#include <crypto/internal/simd.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/tls.h>
@@ -25,6 +27,7 @@ static const struct quic_cipher quic_ciphers[] = {
 	{
 		.type		= TLS_CIPHER_AES_GCM_128,
 		.aead		= "gcm(aes)",
+		.aead_simd	= "__gcm(aes)",
 		.hp		= "ecb(aes)",
 		.hash		= "hmac(sha256)",
 		.key_len	= 16,
@@ -33,6 +36,7 @@ static const struct quic_cipher quic_ciphers[] = {
 	{
 		.type		= TLS_CIPHER_AES_GCM_256,
 		.aead		= "gcm(aes)",
+		.aead_simd	= "__gcm(aes)",
 		.hp		= "ecb(aes)",
 		.hash		= "hmac(sha384)",
 		.key_len	= 32,
@@ -233,6 +237,45 @@ int quic_crypto_initial_secrets(u32 version, const u8 *dcid, u32 dcid_len,
 	return err;
 }
 
+/* The AEAD the crypto API gives a synchronous user (CRYPTO_ALG_ASYNC in
+ * the mask, as packets are protected in softirq context) may be far slower
+ * than the one it gives others: on x86, AES-GCM with AES-NI and PCLMULQDQ
+ * is offered only through crypto/simd.c, an asynchronous wrapper that
+ * runs the SIMD code at once when crypto_simd_usable() and defers to
+ * cryptd when it is not, so a synchronous user gets the AES-NI block
+ * cipher under the generic gcm template and table-driven GHASH instead.
+ * The wrapper's decision is taken here: the SIMD implementation it wraps
+ * (by convention named "__" and the algorithm, synchronous, CRYPTO_ALG_INTERNAL
+ * as it must not run where SIMD is unusable) is used when
+ * crypto_simd_usable(), @aead otherwise. There may be none: NULL, and
+ * @aead does all the work.
+ */
+static int quic_crypto_simd_alloc(struct quic_crypto_key *key,
+				  const struct quic_cipher *cipher,
+				  const u8 *aead_key)
+{
+	struct crypto_aead *tfm;
+	int err;
+
+	if (!cipher->aead_simd)
+		return 0;
+	tfm = crypto_alloc_aead(cipher->aead_simd, CRYPTO_ALG_INTERNAL,
+				CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC);
+	if (IS_ERR(tfm))
+		return 0;
+	key->simd = tfm;
+	err = crypto_aead_setkey(tfm, aead_key, cipher->key_len);
+	if (!err)
+		err = crypto_aead_setauthsize(tfm, QUIC_TAG_LEN);
+	if (err)
+		return err;
+	key->simd_req = aead_request_alloc(tfm, GFP_KERNEL);
+	if (!key->simd_req)
+		return -ENOMEM;
+	aead_request_set_callback(key->simd_req, 0, NULL, NULL);
+	return 0;
+}
+
 /* Key the transforms of @key from its secret; @hp_key given keeps it. */
 static int quic_crypto_key_setup(struct quic_crypto_key *key, u32 version,
 				 const struct quic_cipher *cipher,
@@ -282,6 +325,9 @@ static int quic_crypto_key_setup(struct quic_crypto_key *key, u32 version,
 		goto err_free;
 	}
 	aead_request_set_callback(key->req, 0, NULL, NULL);
+	err = quic_crypto_simd_alloc(key, cipher, aead_key);
+	if (err)
+		goto err_free;
 
 	key->hp = crypto_alloc_sync_skcipher(cipher->hp, 0, 0);
 	if (IS_ERR(key->hp)) {
@@ -357,6 +403,11 @@ int quic_crypto_key_update(struct quic_crypto_key *next,
 
 void quic_crypto_key_free(struct quic_crypto_key *key)
 {
+	aead_request_free(key->simd_req);
+	key->simd_req = NULL;
+	if (key->simd)
+		crypto_free_aead(key->simd);
+	key->simd = NULL;
 	aead_request_free(key->req);
 	key->req = NULL;
 	if (key->aead)
@@ -398,16 +449,18 @@ static int quic_crypto_aead(struct quic_crypto_key *key, u8 *pkt, u32 hdr_len,
 			    u32 crypt_len, u32 buf_len, u32 path_id, u64 pn,
 			    bool encrypt)
 {
+	struct aead_request *req = key->req;
 	u8 nonce[QUIC_IV_LEN];
 	struct scatterlist sg;
 	int err;
 
+	if (key->simd && crypto_simd_usable())
+		req = key->simd_req;
 	quic_crypto_nonce(key->iv, path_id, pn, nonce);
 	sg_init_one(&sg, pkt, buf_len);
-	aead_request_set_ad(key->req, hdr_len);
-	aead_request_set_crypt(key->req, &sg, &sg, crypt_len, nonce);
-	err = encrypt ? crypto_aead_encrypt(key->req) :
-			crypto_aead_decrypt(key->req);
+	aead_request_set_ad(req, hdr_len);
+	aead_request_set_crypt(req, &sg, &sg, crypt_len, nonce);
+	err = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	memzero_explicit(nonce, sizeof(nonce));
 	return err;
 }

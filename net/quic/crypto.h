@@ -33,6 +33,7 @@ struct aead_request;
 struct quic_cipher {
 	u32		type;
 	const char	*aead;
+	const char	*aead_simd;
 	const char	*hp;
 	const char	*hash;
 	u8		key_len;
@@ -45,6 +46,9 @@ struct quic_cipher {
  * @version: QUIC version, which selects the HKDF labels
  * @aead: AEAD transform, keyed
  * @req: the one request @aead is used with (callers serialise on the socket)
+ * @simd: the same AEAD in the SIMD implementation that @aead cannot be
+ *	(see quic_crypto_simd_alloc()), keyed alike; NULL when there is none
+ * @simd_req: the request of @simd
  * @hp: header protection transform, keyed
  * @iv: packet protection IV
  * @secret: the traffic secret, for the next key phase
@@ -59,6 +63,8 @@ struct quic_crypto_key {
 	u32				version;
 	struct crypto_aead		*aead;
 	struct aead_request		*req;
+	struct crypto_aead		*simd;
+	struct aead_request		*simd_req;
 	struct crypto_sync_skcipher	*hp;
 	u8				iv[QUIC_IV_LEN];
 	u8				secret[QUIC_SECRET_MAX_LEN];
