@@ -131,7 +131,17 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 	if (!tx->pkt)
 		return false;
 	tx->level = level;
-	tx->pn_len = quic_pn_encode_len(pn, space->largest_acked, space->has_acked);
+	/* RFC 9000 section 17.1 and appendix A.3: a packet delayed behind
+	 * half the packet number window is decoded to the wrong number and
+	 * then fails authentication. Unprotected 1-RTT packets have no such
+	 * check, and would be acted on with that number (acknowledging
+	 * packets never sent): they carry all four bytes.
+	 */
+	if (level == QUIC_CRYPTO_APP && c->plain_1rtt)
+		tx->pn_len = QUIC_PN_MAX_LEN;
+	else
+		tx->pn_len = quic_pn_encode_len(pn, space->largest_acked,
+						space->has_acked);
 	tx->start = skb_tail_pointer(skb);
 	p = tx->start;
 	if (level == QUIC_CRYPTO_APP) {
