@@ -210,6 +210,8 @@ enum {
  * @recv_max_data: the MAX_DATA we advertised
  * @recv_data: highest received offsets summed over streams
  * @recv_read: stream bytes the application read
+ * @recv_window: the connection window now (0: max_data of our parameters)
+ * @recv_window_time: when MAX_DATA last moved, for quic_window_tune()
  * @max_data_pending: MAX_DATA to send
  * @data_blocked_pending: DATA_BLOCKED to send
  * @data_blocked_at: the limit the last DATA_BLOCKED reported
@@ -289,6 +291,8 @@ struct quic_conn {
 	u64			recv_max_data;
 	u64			recv_data;
 	u64			recv_read;
+	u64			recv_window;
+	ktime_t			recv_window_time;
 	bool			max_data_pending;
 	bool			data_blocked_pending;
 	u64			data_blocked_at;

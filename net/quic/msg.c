@@ -530,6 +530,25 @@ out:
 	return err;
 }
 
+/* RFC 9000 section 4.2 leaves the size of the windows to the receiver.
+ * A window the reader gets through in less than two round trips limits
+ * the sender: the credit comes back too late. Such a window doubles, as
+ * TCP grows its receive window (tcp_rcv_space_adjust()), up to @max, a
+ * share of the receive buffer, which bounds what is kept anyway.
+ */
+static u64 quic_window_tune(struct sock *sk, u64 window, u64 max,
+			    ktime_t *last)
+{
+	const struct quic_rtt *rtt = &quic_sk(sk)->conn.path.rtt;
+	ktime_t now = ktime_get();
+
+	if (*last && window < max && rtt->has_sample &&
+	    ktime_us_delta(now, *last) < 2 * (s64)rtt->smoothed)
+		window = min(window * 2, max);
+	*last = now;
+	return window;
+}
+
 /**
  * quic_recv_credit - @n bytes were read, or will never be (a reset)
  * @sk: the socket
@@ -537,16 +556,22 @@ out:
  * @n: byte count
  *
  * RFC 9000 section 4.2: MAX_STREAM_DATA and MAX_DATA go out early, once
- * half the window is used, so that the peer does not run out.
+ * half the window is used, so that the peer does not run out; the windows
+ * grow when that is not early enough (quic_window_tune()).
  */
 void quic_recv_credit(struct sock *sk, struct quic_stream *st, u64 n)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
-	u64 window, send_max;
+	u64 window, send_max, max;
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 
 	c->recv_read += n;
-	window = c->params.p.max_data;
+	window = c->recv_window ?: c->params.p.max_data;
 	if (c->recv_max_data - c->recv_read < window / 2) {
+		max = max_t(u64, c->params.p.max_data, rcvbuf / 2);
+		window = quic_window_tune(sk, window, max,
+					  &c->recv_window_time);
+		c->recv_window = window;
 		c->recv_max_data = c->recv_read + window;
 		c->max_data_pending = true;
 	}
@@ -554,8 +579,14 @@ void quic_recv_credit(struct sock *sk, struct quic_stream *st, u64 n)
 		return;
 	st->recv_read += n;
 	quic_stream_limits(c, st->id, &send_max, &window);
+	max = max_t(u64, window, rcvbuf / 4);
+	if (st->recv_window)
+		window = st->recv_window;
 	if (st->recv_state == QUIC_STREAM_RECV_STATE_RECV &&
 	    st->recv_max - st->recv_read < window / 2) {
+		window = quic_window_tune(sk, window, max,
+					  &st->recv_window_time);
+		st->recv_window = window;
 		st->recv_max = st->recv_read + window;
 		st->max_pending = true;
 		quic_stream_queue(&c->streams, st);

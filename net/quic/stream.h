@@ -23,6 +23,8 @@
  * @send_max: the peer's MAX_STREAM_DATA for it
  * @recv_max: the MAX_STREAM_DATA we advertised
  * @recv_read: bytes the application has read
+ * @recv_window: its window now (0: the one of our transport parameters)
+ * @recv_window_time: when MAX_STREAM_DATA last moved
  * @send_state: QUIC_STREAM_SEND_STATE_*
  * @recv_state: QUIC_STREAM_RECV_STATE_*
  * @reset_code: application error code of the RESET_STREAM we send
@@ -45,6 +47,8 @@ struct quic_stream {
 	u64			send_max;
 	u64			recv_max;
 	u64			recv_read;
+	u64			recv_window;
+	ktime_t			recv_window_time;
 	u8			send_state;
 	u8			recv_state;
 	u32			reset_code;

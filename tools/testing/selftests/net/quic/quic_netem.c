@@ -8,7 +8,8 @@
  * runner's handshakecorruption, transfercorruption, blackhole and longrtt
  * cases: packets corrupted past the UDP checksum, so that packet
  * protection must catch them; a link that goes dead for 2 s every 5 s;
- * a round trip of 750 ms.
+ * a round trip of 750 ms. And flow control windows that grow when they,
+ * not the link, would limit the transfer.
  *
  * Connections use known secrets (quic_fake.h); each socket is created in
  * its namespace by switching this process there for the socket() call.
@@ -301,6 +302,65 @@ TEST_F_TIMEOUT(netem, long_rtt, 240)
 	EXPECT_LE(750, ms);
 	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, 500000, 0);
 	transfer(_metadata, self->p.srv_fd, self->p.cli_fd, 500000, 1);
+}
+
+/*
+ * RFC 9000 section 4.2 leaves window sizes to the receiver: a stream
+ * window the reader gets through in less than two round trips (here 32 KB
+ * over a 20 ms one) doubles, up to a quarter of the receive buffer. An
+ * update moves MAX_STREAM_DATA by more than half a window and at most a
+ * window, plus what reads between two packets merge (64 KB at a time
+ * here); the last one is at most a window past the end of the data.
+ */
+TEST_F_TIMEOUT(netem, window_growth, 240)
+{
+	struct quic_event_option ev = { QUIC_EVENT_STREAM_MAX_DATA, 1 };
+	struct quic_transport_param p = {
+		.max_data = 65536,
+		.max_stream_data_bidi_remote = 32768,
+	};
+	size_t size = (xfer_debug_kernel() ? 2 : 4) << 20;
+	int rcvbuf = 1 << 20;	/* sk_rcvbuf 2 MB: streams up to 512 KB */
+	unsigned char buf[256];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct quic_stream_max_data md;
+	uint64_t last = 0, step = 0;
+	int events = 0;
+
+	ASSERT_EQ(0, setsockopt(self->p.lsn, SOL_QUIC,
+				QUIC_SOCKOPT_TRANSPORT_PARAM, &p, sizeof(p)));
+	ASSERT_EQ(0, set_link(self, "delay 10ms"));
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
+	/* Past net.core.rmem_max, which SO_RCVBUF would stop at. */
+	ASSERT_EQ(0, setsockopt(self->p.srv_fd, SOL_SOCKET, SO_RCVBUFFORCE,
+				&rcvbuf, sizeof(rcvbuf)));
+	ASSERT_EQ(0, setsockopt(self->p.cli_fd, SOL_QUIC, QUIC_SOCKOPT_EVENT,
+				&ev, sizeof(ev)));
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, size, 0);
+	usleep(200000);		/* the last MAX_STREAM_DATA */
+	while (recvmsg(self->p.cli_fd, &msg, MSG_DONTWAIT) > 0) {
+		if ((msg.msg_flags & MSG_NOTIFICATION) &&
+		    buf[0] == QUIC_EVENT_STREAM_MAX_DATA) {
+			memcpy(&md, buf + 1, sizeof(md));
+			if (md.id == 0 && md.max_data > last) {
+				if (last && md.max_data - last > step)
+					step = md.max_data - last;
+				last = md.max_data;
+			}
+			events++;
+		}
+		msg.msg_flags = 0;
+	}
+	TH_LOG("%d credit events, the largest step %llu, the last %llu bytes past the data",
+	       events, (unsigned long long)step,
+	       (unsigned long long)(last - size));
+	ASSERT_LT(0, events);
+	ASSERT_LE(size, last);
+	/* Past 32 KB + 64 KB of merged reads: the window grew. */
+	EXPECT_LT(128U * 1024, step);
+	/* And stopped at its bound. */
+	EXPECT_GE(512U * 1024, last - size);
 }
 
 TEST_HARNESS_MAIN
