@@ -11,7 +11,8 @@
 # JSON (into $BENCH_JSON instead, when set).
 #
 # Environment: BENCH_TIME seconds per run (default 3), BENCH_MTUS
-# ("1500 9000"), BENCH_SIZES ("1K 16K 64K"), BENCH_HANDSHAKES (50),
+# ("1500 9000"), BENCH_SIZES ("1K 16K 64K"), BENCH_MODES (the columns
+# measured, "quic ktls tcp noenc"), BENCH_HANDSHAKES (50),
 # BENCH_IDLE (100 connections), BENCH_JSON (file for the JSON). The VM
 # runner does not pass these through; set them inside it instead:
 #   tools/testing/vm/run -- env BENCH_TIME=1 tools/net/quic/bench.sh
@@ -28,7 +29,14 @@ read -r -a mtus <<< "${BENCH_MTUS:-1500 9000}"
 read -r -a sizes <<< "${BENCH_SIZES:-1K 16K 64K}"
 nhs=${BENCH_HANDSHAKES:-50}
 nidle=${BENCH_IDLE:-100}
-modes=(quic ktls tcp noenc)
+read -r -a modes <<< "${BENCH_MODES:-quic ktls tcp noenc}"
+for m in "${modes[@]}"; do
+	case $m in
+	quic|ktls|tcp|noenc) ;;
+	*) echo "bench: BENCH_MODES: unknown mode $m (quic, ktls, tcp, noenc)" >&2
+	   exit 1 ;;
+	esac
+done
 declare -A port=([quic]=4433 [noenc]=4434 [tcp]=5201 [ktls]=5202)
 declare -A opts=(
 	[quic]="--cipher aes128gcm --ca ca.pem"
@@ -137,6 +145,12 @@ for m in "${modes[@]}"; do
 	start_server "$m"
 done
 
+# measured MODE: MODE is one of the columns asked for.
+measured()
+{
+	[[ " ${modes[*]} " == *" $1 "* ]]
+}
+
 fail()
 {
 	echo "$*" >> "$failed"
@@ -211,6 +225,7 @@ done
 echo "== connection set-up: $nhs connections one after another"
 declare -A hs
 for m in quic tcp; do
+	measured "$m" || continue
 	j=$(client "$m" --handshakes "$nhs")
 	hs[$m]=$(field "$j" handshakes_per_s)
 	echo "$m: ${hs[$m]:-failed} per second"
@@ -279,6 +294,7 @@ idle_kib()
 echo "== memory: $nidle idle connections (client and server ends, slab)"
 declare -A mem
 for m in quic tcp; do
+	measured "$m" || continue
 	mem[$m]=$(idle_kib "$m")
 	echo "$m: ${mem[$m]:-failed} KiB per connection"
 	[ ! -s "slab-$m.growth" ] ||

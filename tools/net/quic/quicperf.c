@@ -1085,6 +1085,7 @@ static int srv_read_quic(struct srv_conn *c)
 				c->peer, strerror(errno), now() - c->start,
 				(unsigned long long)c->bytes, c->nfin,
 				c->nstreams);
+			quic_explain_close(c->fd);
 			return -1;
 		}
 		if (flags & MSG_NOTIFICATION)
