@@ -12,6 +12,8 @@
  * fragments created off the client's SNMP counters.
  */
 
+#include <time.h>
+
 #include "kselftest_harness.h"
 #include "quic_xfer.h"
 #include "quic_ns.h"
@@ -166,6 +168,7 @@ TEST_F_TIMEOUT(pmtu, plpmtud_black_hole, 120)
 	};
 	int v6 = variant->family == AF_INET6;
 	int hole = HOLE_LEN + (v6 ? 40 : 0);
+	struct timespec t0, t1;
 	long long avg, dropped;
 	unsigned int i;
 
@@ -181,11 +184,19 @@ TEST_F_TIMEOUT(pmtu, plpmtud_black_hole, 120)
 	ASSERT_EQ(0, set_plpmtud(self->p.cli_fd, 5000000));
 	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
 	/* Each size that fails takes QUIC_PMTU_MAX_PROBES probes, one at a
-	 * time: some traffic and a few seconds for the search, then the
-	 * measured transfer.
+	 * time, and probes go out with traffic: some for a few seconds (more
+	 * on the debug kernel) for the search, then the measured transfer.
+	 * Windows that grow make a transfer of a given size short, so the
+	 * traffic is kept up for a time, not for a number of bytes.
 	 */
-	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, XFER_SIZE / 4, 4);
-	sleep(3);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 1; i <= 50; i++) {
+		transfer(_metadata, self->p.cli_fd, self->p.srv_fd,
+			 XFER_SIZE / 4, 4 * i);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (t1.tv_sec - t0.tv_sec >= (xfer_debug_kernel() ? 10 : 3))
+			break;
+	}
 	avg = sized_transfer(_metadata, self);
 	/* Above the base size (1200, UDP, IP, Ethernet), below the hole. */
 	EXPECT_LT(1300 + (v6 ? 20 : 0), avg);
