@@ -146,6 +146,7 @@ static void quic_ku_flip_send(struct sock *sk)
 	ku->send_first_pn = c->path.space.next_pn;
 	ku->sent = 0;
 	ku->local_pending = true;
+	ku->ack_asked = false;
 }
 
 /**
@@ -153,9 +154,9 @@ static void quic_ku_flip_send(struct sock *sk)
  * @sk: the socket
  *
  * Section 6.1: not before the handshake is confirmed, and not again
- * until a packet of the current phase is acknowledged; section 6.5: and
- * three PTOs after that acknowledgment. Does not allocate: the next keys
- * are ready, or the update waits.
+ * until a packet of the current phase is acknowledged (a PING then asks
+ * for it); section 6.5: and three PTOs after that acknowledgment. Does
+ * not allocate: the next keys are ready, or the update waits.
  *
  * Return: 0, -ENOTCONN before the connection is established, -EAGAIN when
  * one of the rules above says not yet.
@@ -170,6 +171,15 @@ int quic_ku_initiate(struct sock *sk)
 	/* Unprotected 1-RTT packets have no keys to update. */
 	if (c->plain_1rtt)
 		return -EINVAL;
+	/* An endpoint that only receives sends ACKs, which are not
+	 * acknowledged: ask for an acknowledgment of the current phase with
+	 * a PING (one per phase), or its updates would wait for data of its
+	 * own.
+	 */
+	if (c->handshake_confirmed && ku->local_pending && !ku->ack_asked) {
+		c->ping_pending |= BIT(QUIC_CRYPTO_APP);
+		ku->ack_asked = true;
+	}
 	if (!c->handshake_confirmed || ku->local_pending ||
 	    ku->send_phase != ku->recv_phase || !ku->send_next_ready ||
 	    !ku->recv_next_ready || ktime_before(ktime_get(), ku->allowed_at))

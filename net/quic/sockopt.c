@@ -784,6 +784,8 @@ static int quic_sockopt_set_key_update(struct sock *sk, unsigned int optlen)
 	if (optlen)
 		return -EINVAL;
 	err = quic_ku_initiate(sk);
+	if (err == -EAGAIN)
+		quic_xmit(sk);	/* the PING it may have asked for */
 	if (err)
 		return err;
 	/* Process context: the next keys now rather than from the work. */
