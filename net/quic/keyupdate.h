@@ -53,7 +53,7 @@ enum quic_ku_which {
  * @recv_next_ready: @recv_next holds keys
  * @prev_valid: @recv_prev holds keys
  * @local_pending: we updated and no packet of the new phase is acked yet
- * @ack_asked: a PING of the new phase went out for that acknowledgment
+ * @ack_asked: a PING of the new phase was queued to ask for that acknowledgment
  */
 struct quic_key_update {
 	struct quic_crypto_key	send_next;
