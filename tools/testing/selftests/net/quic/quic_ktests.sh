@@ -10,7 +10,8 @@
 cd "$(dirname "$0")" || exit 1
 top=$(cd ../../../../.. && pwd)
 rel=$(uname -r)
-suites=(quic_crypto quic_codec quic_frame quic_tparam quic_buffer quic_cong quic_ecn quic_pmtu)
+suites=(quic_crypto quic_codec quic_frame quic_tparam quic_buffer quic_cong quic_ecn quic_pmtu
+	quic_pacing)
 
 # module_for SUITE: the .ko of SUITE built for this kernel, or nothing.
 module_for()
