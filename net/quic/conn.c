@@ -38,6 +38,7 @@ static void quic_loss_timer_fn(struct timer_list *t);
 static void quic_ack_timer_fn(struct timer_list *t);
 static void quic_idle_timer_fn(struct timer_list *t);
 static void quic_path_timer_fn(struct timer_list *t);
+static enum hrtimer_restart quic_pace_timer_fn(struct hrtimer *t);
 
 /**
  * quic_conn_init - set up the connection state of a socket
@@ -78,6 +79,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	c->path.cong.algo = qs->config.congestion_control_algo;
 	quic_pmtu_init(&c->path.pmtu, qs->config.plpmtud_probe_interval);
 	quic_ecn_init(&c->path.ecn, READ_ONCE(quic_net(sock_net(sk))->ecn));
+	c->pacing = READ_ONCE(quic_net(sock_net(sk))->pacing);
 	quic_cids_init(&c->ids);
 	quic_streams_init(&c->streams, is_server);
 	skb_queue_head_init(&c->pending);
@@ -99,6 +101,9 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	timer_setup(&c->ack_timer, quic_ack_timer_fn, 0);
 	timer_setup(&c->idle_timer, quic_idle_timer_fn, 0);
 	timer_setup(&c->path_timer, quic_path_timer_fn, 0);
+	hrtimer_init(&c->pace_timer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_ABS_PINNED_SOFT);
+	c->pace_timer.function = quic_pace_timer_fn;
 	c->last_activity = ktime_get();
 	c->initialised = true;
 	return 0;
@@ -130,6 +135,8 @@ void quic_conn_destroy(struct sock *sk)
 	quic_timer_stop(sk, QUIC_DEFER_ACK);
 	quic_timer_stop(sk, QUIC_DEFER_IDLE);
 	quic_timer_stop(sk, QUIC_DEFER_PATH);
+	if (hrtimer_cancel(&c->pace_timer))
+		__sock_put(sk);
 	quic_path_free(sk);
 	for (i = 0; i < QUIC_CRYPTO_MAX; i++) {
 		struct quic_level *lvl = &c->levels[i];
@@ -244,6 +251,9 @@ static void quic_timer_run(struct sock *sk, int which)
 	case QUIC_DEFER_PATH:
 		quic_path_timeout(sk);
 		break;
+	case QUIC_DEFER_PACE:
+		quic_xmit(sk);
+		break;
 	}
 }
 
@@ -293,13 +303,40 @@ static void quic_path_timer_fn(struct timer_list *t)
 			QUIC_DEFER_PATH);
 }
 
+static enum hrtimer_restart quic_pace_timer_fn(struct hrtimer *t)
+{
+	struct quic_conn *c = container_of(t, struct quic_conn, pace_timer);
+
+	quic_timer_fire(&container_of(c, struct quic_sock, conn)->inet.sk,
+			QUIC_DEFER_PACE);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * quic_pace_timer_start - wake the sender when the pacer lets it go
+ * @sk: the socket, locked
+ * @when: the pacer's next departure time
+ *
+ * A timer already armed is left: the pacer's time only grows, and the
+ * sender sends what is due when it fires.
+ */
+void quic_pace_timer_start(struct sock *sk, ktime_t when)
+{
+	struct hrtimer *t = &quic_sk(sk)->conn.pace_timer;
+
+	if (hrtimer_is_queued(t))
+		return;
+	sock_hold(sk);
+	hrtimer_start(t, when, HRTIMER_MODE_ABS_PINNED_SOFT);
+}
+
 /* proto->release_cb: timers that fired while user space held the lock. */
 void quic_release_cb(struct sock *sk)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	int which;
 
-	for (which = QUIC_DEFER_LOSS; which <= QUIC_DEFER_PATH; which++) {
+	for (which = QUIC_DEFER_LOSS; which <= QUIC_DEFER_PACE; which++) {
 		if (test_and_clear_bit(which, &c->deferred)) {
 			quic_timer_run(sk, which);
 			__sock_put(sk);

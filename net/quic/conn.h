@@ -8,6 +8,7 @@
 #ifndef __NET_QUIC_CONN_H
 #define __NET_QUIC_CONN_H
 
+#include <linux/hrtimer.h>
 #include <linux/quic.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
@@ -19,6 +20,7 @@
 #include "ecn.h"
 #include "hystart.h"
 #include "keyupdate.h"
+#include "pacing.h"
 #include "path.h"
 #include "pmtu.h"
 #include "pnspace.h"
@@ -83,6 +85,7 @@ struct quic_rtt {
  * @cubic_epoch: CUBIC: when growth started, ms (ktime), 0 for not yet
  * @cubic_w_est: CUBIC: the Reno-friendly estimate, bytes
  * @hystart: CUBIC: HyStart++ in slow start (RFC 9406)
+ * @pacing: the pacer of the path (RFC 9002 section 7.7)
  */
 struct quic_cong {
 	u8	algo;
@@ -96,6 +99,7 @@ struct quic_cong {
 	s64	cubic_epoch;
 	u32	cubic_w_est;
 	struct quic_hystart hystart;
+	struct quic_pacing pacing;
 };
 
 /**
@@ -175,6 +179,7 @@ enum {
 	QUIC_DEFER_ACK,
 	QUIC_DEFER_IDLE,
 	QUIC_DEFER_PATH,
+	QUIC_DEFER_PACE,
 };
 
 /**
@@ -240,6 +245,7 @@ enum {
  *	handshake completes, in 0-RTT packets once the 0-RTT key is set,
  *	within the remembered parameters (set for resumption)
  * @early_done: 0-RTT is over: no more sent (client) or accepted (server)
+ * @pacing: net.quic.pacing when the connection began: its packets are paced
  * @early_rx: what arrived for the application during the handshake,
  *	delivered when it completes (the TLS library reads the socket)
  * @tls_msg: post-handshake TLS message being gathered (ticket.c)
@@ -251,6 +257,7 @@ enum {
  * @idle_timer: idle timeout (RFC 9000 section 10.1), closing and draining
  * @path_timer: path validation: a new PATH_CHALLENGE, or giving up
  *	(path.c)
+ * @pace_timer: pacing: the next packet may leave (pacing.c)
  * @deferred: QUIC_DEFER_* work for release_cb
  * @loss_deadline: when @loss_timer is due
  * @idle_timeout: effective idle timeout, us
@@ -320,6 +327,7 @@ struct quic_conn {
 
 	bool			early_data;
 	bool			early_done;
+	bool			pacing;
 	struct sk_buff_head	early_rx;
 	u8			*tls_msg;
 	u32			tls_msg_len;
@@ -329,6 +337,7 @@ struct quic_conn {
 	struct timer_list	ack_timer;
 	struct timer_list	idle_timer;
 	struct timer_list	path_timer;
+	struct hrtimer		pace_timer;
 	unsigned long		deferred;
 	ktime_t			loss_deadline;
 	u64			idle_timeout;
@@ -382,6 +391,7 @@ void quic_conn_idle_timeout(struct sock *sk);
 void quic_conn_touch(struct sock *sk);
 void quic_timer_start(struct sock *sk, int which, u64 us);
 void quic_timer_stop(struct sock *sk, int which);
+void quic_pace_timer_start(struct sock *sk, ktime_t when);
 void quic_release_cb(struct sock *sk);
 
 #endif /* __NET_QUIC_CONN_H */

@@ -875,6 +875,31 @@ seal:
 	return quic_tx_finish(sk, skb, &tx, pad_to);
 }
 
+/* Pacing (RFC 9002 section 7.7, net.quic.pacing) once the path has an
+ * RTT sample and the handshake is confirmed (the handshake's few packets
+ * go unpaced).
+ */
+static bool quic_xmit_paced(const struct quic_conn *c, ktime_t now)
+{
+	return !c->pacing || !c->handshake_confirmed ||
+	       !c->path.rtt.has_sample ||
+	       quic_pacing_ready(&c->path.cong.pacing, now);
+}
+
+/* A datagram of @len bytes that counts in flight left at @now. */
+static void quic_xmit_pacing_sent(struct sock *sk, u32 len, ktime_t now)
+{
+	struct quic_path *path = &quic_sk(sk)->conn.path;
+	struct quic_cong *cong = &path->cong;
+
+	if (!path->rtt.has_sample)
+		return;
+	quic_pacing_sent(&cong->pacing, now,
+			 quic_pacing_interval_ns(len, path->rtt.smoothed,
+						 cong->window,
+						 cong->window < cong->ssthresh));
+}
+
 /**
  * quic_xmit - send what is pending, as far as congestion control allows
  * @sk: the connection's socket, locked
@@ -885,10 +910,10 @@ void quic_xmit(struct sock *sk)
 	/* RFC 9000 section 12.2: coalesced in this order. */
 	static const u8 order[] = { QUIC_CRYPTO_INITIAL, QUIC_CRYPTO_EARLY,
 				    QUIC_CRYPTO_HANDSHAKE, QUIC_CRYPTO_APP };
-	u32 mtu, used, n, pad_to, i, last, pad_last, budget = 256;
-	bool cwnd_ok, any, hold;
+	u32 mtu, used, n, pad_to, i, last, pad_last, in_flight, budget = 256;
+	bool cwnd_ok, any, hold, paced_out = false;
 	struct sk_buff *skb;
-	ktime_t now;
+	ktime_t now = 0;
 
 	if (c->tx_in_progress || !quic_sk(sk)->udp || !c->tx_frame)
 		return;
@@ -905,6 +930,9 @@ void quic_xmit(struct sock *sk)
 		now = ktime_get();
 		mtu = quic_path_payload_max(sk);
 		cwnd_ok = !hold && quic_recovery_cwnd_room(sk, mtu);
+		paced_out = cwnd_ok && !quic_xmit_paced(c, now);
+		cwnd_ok &= !paced_out;
+		in_flight = c->path.cong.in_flight;
 		last = ARRAY_SIZE(order);
 		pad_last = 0;
 		for (i = 0; i < ARRAY_SIZE(order); i++) {
@@ -955,12 +983,17 @@ void quic_xmit(struct sock *sk)
 		}
 		if (!c->path.validated)
 			c->path.tx_bytes += skb->len;
+		if (c->path.cong.in_flight != in_flight)
+			quic_xmit_pacing_sent(sk, skb->len, now);
 		quic_path_xmit(sk, skb);
 		if (c->close_pending) {
 			c->close_pending = false;
 			c->close_sent = true;
 		}
 	}
+	/* What the pacer held back goes when the pacing timer fires. */
+	if (paced_out && quic_level_pending(c, QUIC_CRYPTO_APP, true, now))
+		quic_pace_timer_start(sk, c->path.cong.pacing.next);
 	c->tx_in_progress = false;
 	quic_recovery_set_timer(sk);
 }

@@ -15,6 +15,7 @@
  * @udp_socks: the &struct quic_udp_sock of this namespace
  * @cong_algo: net.quic.congestion_control, what new sockets start with
  * @ecn: net.quic.ecn, whether new connections mark ECT(0)
+ * @pacing: net.quic.pacing, whether new connections pace their packets
  * @sysctl: the namespace's net/quic sysctl table
  */
 struct quic_net {
@@ -22,6 +23,7 @@ struct quic_net {
 	struct list_head	udp_socks;
 	u8			cong_algo;
 	u8			ecn;
+	u8			pacing;
 	struct ctl_table_header	*sysctl;
 };
 

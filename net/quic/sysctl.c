@@ -8,6 +8,9 @@
  * ecn - 1 (the default): connections mark their packets ECT(0) and
  *	validate the path (RFC 9000 section 13.4); 0: they never mark, and
  *	still report the codepoints they receive.
+ * pacing - 1 (the default): connections spread each window over the
+ *	round trip (RFC 9002 section 7.7); 0: they send what the window
+ *	allows at once.
  */
 
 #include <linux/slab.h>
@@ -64,6 +67,14 @@ static const struct ctl_table quic_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	{
+		.procname	= "pacing",
+		.maxlen		= sizeof(u8),
+		.mode		= 0644,
+		.proc_handler	= proc_dou8vec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	{}
 };
 
@@ -80,12 +91,14 @@ int quic_sysctl_net_init(struct net *net)
 
 	qn->cong_algo = QUIC_CONG_ALG_RENO;
 	qn->ecn = 1;
+	qn->pacing = 1;
 	t = kmemdup(quic_sysctl_template, sizeof(quic_sysctl_template),
 		    GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	t[0].data = qn;
 	t[1].data = &qn->ecn;
+	t[2].data = &qn->pacing;
 	qn->sysctl = register_net_sysctl(net, "net/quic", t);
 	if (!qn->sysctl) {
 		kfree(t);
