@@ -58,8 +58,8 @@ static inline long long ns_number(const char *fmt, ...)
 	return v;
 }
 
-/* A QUIC socket of @family created inside network namespace @ns. */
-static inline int ns_socket(const char *ns, int family)
+/* A socket of @type and @proto made in namespace @ns; -1 with errno. */
+static inline int ns_socket_of(const char *ns, int family, int type, int proto)
 {
 	int self_ns, target, fd = -1;
 	char path[64];
@@ -68,7 +68,7 @@ static inline int ns_socket(const char *ns, int family)
 	self_ns = open("/proc/self/ns/net", O_RDONLY);
 	target = open(path, O_RDONLY);
 	if (self_ns >= 0 && target >= 0 && !setns(target, CLONE_NEWNET)) {
-		fd = socket(family, SOCK_DGRAM, IPPROTO_QUIC);
+		fd = socket(family, type, proto);
 		if (setns(self_ns, CLONE_NEWNET))
 			abort();	/* the test cannot go on elsewhere */
 	}
@@ -77,6 +77,12 @@ static inline int ns_socket(const char *ns, int family)
 	if (target >= 0)
 		close(target);
 	return fd;
+}
+
+/* A QUIC socket of @family created inside network namespace @ns. */
+static inline int ns_socket(const char *ns, int family)
+{
+	return ns_socket_of(ns, family, SOCK_DGRAM, IPPROTO_QUIC);
 }
 
 /* @ip (and @port, host order) as a socket address of @family. */
