@@ -304,7 +304,7 @@ done
 # The table.
 nc_label="QUIC-noenc"
 nc_note=""
-if [ "$noenc_negotiated" != true ]; then
+if measured noenc && [ "$noenc_negotiated" != true ]; then
 	nc_label="QUIC-noenc*"
 	nc_note="* disable_1rtt_encryption was not negotiated (the server refused it): this column is QUIC with 1-RTT encryption ON, a second sample of the first."
 fi
@@ -316,8 +316,9 @@ printf "$fmt" MTU msgsize "QUIC" "kTLS" "TCP" "$nc_label" QUIC/kTLS QUIC/TCP
 rows=()
 for mtu in "${mtus[@]}"; do
 	for size in "${sizes[@]}"; do
-		q=${res[$mtu,$size,quic]} k=${res[$mtu,$size,ktls]}
-		t=${res[$mtu,$size,tcp]} n=${res[$mtu,$size,noenc]}
+		# A mode left out of BENCH_MODES has no figures.
+		q=${res[$mtu,$size,quic]:-} k=${res[$mtu,$size,ktls]:-}
+		t=${res[$mtu,$size,tcp]:-} n=${res[$mtu,$size,noenc]:-}
 		qk=$(ratio "$q" "$k") qt=$(ratio "$q" "$t")
 		# shellcheck disable=SC2059
 		printf "$fmt" "$mtu" "$size" "${q:--}" "${k:--}" "${t:--}" \
