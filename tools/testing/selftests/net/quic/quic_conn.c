@@ -7,6 +7,7 @@
  */
 
 #include <fcntl.h>
+#include <sys/sendfile.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -854,6 +855,102 @@ TEST_F_TIMEOUT(conn, transfer_100mb, 240)
 	transfer(_metadata, self->srv, self->cli, size, 1);
 	TH_LOG("%zu MB each way in %ld s", size >> 20,
 	       (long)(time(NULL) - start));
+}
+
+/*
+ * sendfile() and splice() into a stream: a socket without a sendpage of
+ * its own takes the pages through sendmsg() without a cmsg, which writes
+ * to the stream of the last sendmsg(); a zero-length one with
+ * QUIC_STREAM_INFO opens and selects the stream, an empty one with
+ * MSG_STREAM_FIN ends it. The receiver checks every byte.
+ */
+#define SPLICE_LEN	(3 * 1024 * 1024 + 123)
+
+static void splice_recv_check(struct __test_metadata *_metadata, int fd,
+			      int64_t sid, const uint8_t *data, size_t len)
+{
+	uint64_t got;
+
+	ASSERT_EQ((ssize_t)len, recv_all(fd, sid, &got)) TH_LOG("%s", fake_err);
+	EXPECT_EQ(sum_bytes(data, len, 1469598103934665603ULL), got);
+}
+
+TEST_F(conn, sendfile_and_splice)
+{
+	char path[] = "/tmp/quic_sendfile.XXXXXX";
+	uint8_t *data = malloc(SPLICE_LEN);
+	int file, pipefd[2], status;
+	size_t off;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_NE(NULL, data);
+	fill(data, SPLICE_LEN, 77);
+	file = mkstemp(path);
+	ASSERT_LE(0, file);
+	unlink(path);
+	ASSERT_EQ(SPLICE_LEN, write(file, data, SPLICE_LEN));
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	fake_timeouts(self->srv, 5000);
+
+	/* sendfile() from the file into client stream 4. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		off_t pos = 0;
+
+		if (fake_send_stream(self->cli, 4, MSG_STREAM_NEW, "", 0))
+			_exit(1);
+		while (pos < SPLICE_LEN) {
+			n = sendfile(self->cli, file, &pos, SPLICE_LEN - pos);
+			if (n <= 0)
+				_exit(2);
+		}
+		_exit(fake_send_stream(self->cli, 4, MSG_STREAM_FIN, "", 0) ?
+		      3 : 0);
+	}
+	splice_recv_check(_metadata, self->srv, 4, data, SPLICE_LEN);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("sender step %d", WEXITSTATUS(status));
+
+	/* splice() from a pipe into server stream 1. */
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(pipefd[1]);
+		if (fake_send_stream(self->srv, 1, MSG_STREAM_NEW, "", 0))
+			_exit(1);
+		for (;;) {
+			n = splice(pipefd[0], NULL, self->srv, NULL, 1 << 16,
+				   SPLICE_F_MORE);
+			if (n < 0)
+				_exit(2);
+			if (!n)
+				break;
+		}
+		_exit(fake_send_stream(self->srv, 1, MSG_STREAM_FIN, "", 0) ?
+		      3 : 0);
+	}
+	close(pipefd[0]);
+	if (!fork()) {
+		for (off = 0; off < SPLICE_LEN; off += n) {
+			n = write(pipefd[1], data + off, SPLICE_LEN - off);
+			if (n <= 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(pipefd[1]);
+	splice_recv_check(_metadata, self->cli, 1, data, SPLICE_LEN);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("splicer step %d", WEXITSTATUS(status));
+	while (wait(NULL) > 0)
+		;
+	close(file);
+	free(data);
 }
 
 TEST_HARNESS_MAIN
