@@ -52,7 +52,8 @@
  *	send early data
  * @events: bit N set delivers event type N
  * @alpn: the ALPN list as set, NUL-terminated, or NULL
- * @send_sid: the stream the last sendmsg() wrote to, -1 for none
+ * @send_sid: the stream the last sendmsg() wrote to (0 before any), the one
+ *	a sendmsg() without QUIC_STREAM_INFO, sendfile() and splice() write to
  * @token: QUIC_SOCKOPT_TOKEN as set: the token a client's Initial carries
  * @token_len: its length
  * @ticket: QUIC_SOCKOPT_SESSION_TICKET: as set (client: session state to
