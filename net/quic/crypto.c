@@ -12,6 +12,7 @@
  */
 
 #include <crypto/aead.h>
+#include <crypto/aes.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
 #include <asm/simd.h>
@@ -28,7 +29,6 @@ static const struct quic_cipher quic_ciphers[] = {
 		.type		= TLS_CIPHER_AES_GCM_128,
 		.aead		= "gcm(aes)",
 		.aead_simd	= "__gcm(aes)",
-		.hp		= "ecb(aes)",
 		.hash		= "hmac(sha256)",
 		.key_len	= 16,
 		.secret_len	= 32,
@@ -37,7 +37,6 @@ static const struct quic_cipher quic_ciphers[] = {
 		.type		= TLS_CIPHER_AES_GCM_256,
 		.aead		= "gcm(aes)",
 		.aead_simd	= "__gcm(aes)",
-		.hp		= "ecb(aes)",
 		.hash		= "hmac(sha384)",
 		.key_len	= 32,
 		.secret_len	= 48,
@@ -276,6 +275,32 @@ static int quic_crypto_simd_alloc(struct quic_crypto_key *key,
 	return 0;
 }
 
+/* Header protection (RFC 9001 section 5.4) takes one block per packet.
+ * For AES it runs the AES library on an expanded key: plain C, so no
+ * SIMD state is saved and restored around a 16-byte block (the ecb(aes)
+ * of the crypto API is AES-NI on x86 and pays that for every packet).
+ * ChaCha20 goes through the crypto API's chacha20.
+ */
+static int quic_crypto_hp_setup(struct quic_crypto_key *key,
+				const struct quic_cipher *cipher)
+{
+	int err;
+
+	if (cipher->type != TLS_CIPHER_CHACHA20_POLY1305) {
+		key->hp_aes = kmalloc(sizeof(*key->hp_aes), GFP_KERNEL);
+		if (!key->hp_aes)
+			return -ENOMEM;
+		return aes_expandkey(key->hp_aes, key->hp_key, cipher->key_len);
+	}
+	key->hp = crypto_alloc_sync_skcipher(cipher->hp, 0, 0);
+	if (IS_ERR(key->hp)) {
+		err = PTR_ERR(key->hp);
+		key->hp = NULL;
+		return err;
+	}
+	return crypto_sync_skcipher_setkey(key->hp, key->hp_key, cipher->key_len);
+}
+
 /* Key the transforms of @key from its secret; @hp_key given keeps it. */
 static int quic_crypto_key_setup(struct quic_crypto_key *key, u32 version,
 				 const struct quic_cipher *cipher,
@@ -329,13 +354,7 @@ static int quic_crypto_key_setup(struct quic_crypto_key *key, u32 version,
 	if (err)
 		goto err_free;
 
-	key->hp = crypto_alloc_sync_skcipher(cipher->hp, 0, 0);
-	if (IS_ERR(key->hp)) {
-		err = PTR_ERR(key->hp);
-		key->hp = NULL;
-		goto err_free;
-	}
-	err = crypto_sync_skcipher_setkey(key->hp, key->hp_key, cipher->key_len);
+	err = quic_crypto_hp_setup(key, cipher);
 	if (err)
 		goto err_free;
 	memzero_explicit(aead_key, sizeof(aead_key));
@@ -416,6 +435,8 @@ void quic_crypto_key_free(struct quic_crypto_key *key)
 	if (key->hp)
 		crypto_free_sync_skcipher(key->hp);
 	key->hp = NULL;
+	kfree_sensitive(key->hp_aes);
+	key->hp_aes = NULL;
 	memzero_explicit(key->secret, sizeof(key->secret));
 	memzero_explicit(key->hp_key, sizeof(key->hp_key));
 	memzero_explicit(key->iv, sizeof(key->iv));
@@ -509,6 +530,28 @@ int quic_crypto_open(struct quic_crypto_key *key, u8 *pkt, u32 hdr_len,
 				path_id, pn, false);
 }
 
+/* ChaCha20 over zeros, the IV being the sample: counter || nonce. */
+static int quic_crypto_hp_mask_chacha(struct quic_crypto_key *key,
+				      const u8 *sample, u8 *mask)
+{
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, key->hp);
+	u8 *block = key->hp_block, iv[QUIC_HP_SAMPLE_LEN];
+	struct scatterlist sg;
+	int err;
+
+	memcpy(iv, sample, QUIC_HP_SAMPLE_LEN);
+	memset(block, 0, QUIC_HP_MASK_LEN);
+	sg_init_one(&sg, block, QUIC_HP_MASK_LEN);
+	skcipher_request_set_sync_tfm(req, key->hp);
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, QUIC_HP_MASK_LEN, iv);
+	err = crypto_skcipher_encrypt(req);
+	skcipher_request_zero(req);
+	if (!err)
+		memcpy(mask, block, QUIC_HP_MASK_LEN);
+	return err;
+}
+
 /**
  * quic_crypto_hp_mask - header protection mask (RFC 9001 section 5.4)
  * @key: keys of the packet's direction and level
@@ -523,29 +566,13 @@ int quic_crypto_open(struct quic_crypto_key *key, u8 *pkt, u32 hdr_len,
  */
 int quic_crypto_hp_mask(struct quic_crypto_key *key, const u8 *sample, u8 *mask)
 {
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, key->hp);
-	bool chacha = key->cipher->type == TLS_CIPHER_CHACHA20_POLY1305;
-	u8 *block = key->hp_block, iv[QUIC_HP_SAMPLE_LEN];
-	struct scatterlist sg;
-	int err;
+	u8 block[AES_BLOCK_SIZE];
 
-	if (chacha) {
-		memcpy(iv, sample, QUIC_HP_SAMPLE_LEN);
-		memset(block, 0, QUIC_HP_MASK_LEN);
-	} else {
-		memcpy(block, sample, QUIC_HP_SAMPLE_LEN);
-	}
-	sg_init_one(&sg, block, QUIC_HP_SAMPLE_LEN);
-	skcipher_request_set_sync_tfm(req, key->hp);
-	skcipher_request_set_callback(req, 0, NULL, NULL);
-	skcipher_request_set_crypt(req, &sg, &sg,
-				   chacha ? QUIC_HP_MASK_LEN : QUIC_HP_SAMPLE_LEN,
-				   chacha ? iv : NULL);
-	err = crypto_skcipher_encrypt(req);
-	skcipher_request_zero(req);
-	if (!err)
-		memcpy(mask, block, QUIC_HP_MASK_LEN);
-	return err;
+	if (!key->hp_aes)
+		return quic_crypto_hp_mask_chacha(key, sample, mask);
+	aes_encrypt(key->hp_aes, block, sample);
+	memcpy(mask, block, QUIC_HP_MASK_LEN);
+	return 0;
 }
 
 /* Bits of the first byte that header protection covers (section 5.4.1). */

@@ -19,13 +19,15 @@
 
 struct crypto_aead;
 struct crypto_sync_skcipher;
+struct crypto_aes_ctx;
 struct aead_request;
 
 /**
  * struct quic_cipher - a TLS 1.3 cipher suite as QUIC uses it
  * @type: TLS_CIPHER_* of linux/tls.h
  * @aead: kernel crypto AEAD name
- * @hp: kernel crypto skcipher for header protection
+ * @hp: kernel crypto skcipher for header protection; NULL for AES, which
+ *	runs the AES library (quic_crypto_hp_setup())
  * @hash: HMAC for HKDF
  * @key_len: AEAD and header protection key length
  * @secret_len: traffic secret length (the hash length)
@@ -49,7 +51,8 @@ struct quic_cipher {
  * @simd: the same AEAD in the SIMD implementation that @aead cannot be
  *	(see quic_crypto_simd_alloc()), keyed alike; NULL when there is none
  * @simd_req: the request of @simd
- * @hp: header protection transform, keyed
+ * @hp: ChaCha20 header protection transform, keyed; NULL for AES
+ * @hp_aes: AES header protection key, expanded; NULL for ChaCha20
  * @iv: packet protection IV
  * @secret: the traffic secret, for the next key phase
  * @hp_key: header protection key, kept across key updates
@@ -66,6 +69,7 @@ struct quic_crypto_key {
 	struct crypto_aead		*simd;
 	struct aead_request		*simd_req;
 	struct crypto_sync_skcipher	*hp;
+	struct crypto_aes_ctx		*hp_aes;
 	u8				iv[QUIC_IV_LEN];
 	u8				secret[QUIC_SECRET_MAX_LEN];
 	u8				hp_key[QUIC_KEY_MAX_LEN];
