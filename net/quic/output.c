@@ -19,8 +19,8 @@
 				 QUIC_CID_MAX_LEN + 8 + 2 + QUIC_PN_MAX_LEN)
 #define QUIC_XMIT_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
 				 sizeof(struct udphdr))
-/* Frame header room reserved before STREAM data: type, id, offset, len. */
-#define QUIC_STREAM_HDR_MAX	(1 + 8 + 8 + 8)
+/* A 1-RTT packet this close to filling its room is padded to fill it. */
+#define QUIC_TX_FILL_SLACK	8
 
 /**
  * struct quic_tx - one packet being built
@@ -210,6 +210,13 @@ static u32 quic_tx_finish(struct sock *sk, struct sk_buff *skb,
 	if (payload + pad + tx->pn_len < 4)
 		pad = 4 - tx->pn_len - payload;
 	pad = min(pad, quic_tx_room(tx));
+	/* A 1-RTT packet a few bytes short of its room (a STREAM header
+	 * shorter than reserved) fills it: full datagrams are then all
+	 * one size, as UDP GSO wants them (quic_xmit()).
+	 */
+	if (tx->level == QUIC_CRYPTO_APP &&
+	    quic_tx_room(tx) - pad <= QUIC_TX_FILL_SLACK)
+		pad = quic_tx_room(tx);
 	if (pad) {
 		memset(tx->p, 0, pad);
 		tx->p += pad;
@@ -486,14 +493,13 @@ static bool quic_tx_stream_data(struct sock *sk, struct quic_tx *tx,
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	struct quic_sent_frame *sf;
+	u32 room, n, hdr, hdr_max;
 	u64 limit, off, before;
-	u32 room, n, hdr;
 	bool fin;
 
 	while (quic_stream_can_send_data(st)) {
 		room = quic_tx_room(tx);
-		if (room < QUIC_STREAM_HDR_MAX + 1 ||
-		    tx->pkt->nframes == QUIC_SENT_FRAMES_MAX)
+		if (tx->pkt->nframes == QUIC_SENT_FRAMES_MAX)
 			return false;
 		/* RFC 9000 section 4.1: both the stream and the connection
 		 * (whose limit may be below what 0-RTT already sent).
@@ -501,9 +507,15 @@ static bool quic_tx_stream_data(struct sock *sk, struct quic_tx *tx,
 		limit = min(st->send_max, st->send.next +
 			    (c->send_max_data > c->send_data ?
 			     c->send_max_data - c->send_data : 0));
+		/* Section 19.8: the header, its Offset below @limit and its
+		 * Length below @room, so that data fills the room.
+		 */
+		hdr_max = quic_frame_stream_hdr_len(st->id, limit, room, true);
+		if (room < hdr_max + 1)
+			return false;
 		before = st->send.next;
-		n = quic_sbuf_next_range(&st->send, limit,
-					 room - QUIC_STREAM_HDR_MAX, &off, &fin);
+		n = quic_sbuf_next_range(&st->send, limit, room - hdr_max,
+					 &off, &fin);
 		if (!n && !fin) {
 			/* Blocked: say so once per limit (section 4.1). */
 			if (st->send.next < st->send.tail) {
