@@ -80,6 +80,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 	quic_pmtu_init(&c->path.pmtu, qs->config.plpmtud_probe_interval);
 	quic_ecn_init(&c->path.ecn, READ_ONCE(quic_net(sock_net(sk))->ecn));
 	c->pacing = READ_ONCE(quic_net(sock_net(sk))->pacing);
+	c->gso = READ_ONCE(quic_net(sock_net(sk))->gso);
 	quic_cids_init(&c->ids);
 	quic_streams_init(&c->streams, is_server);
 	skb_queue_head_init(&c->pending);

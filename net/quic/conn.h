@@ -246,6 +246,7 @@ enum {
  *	within the remembered parameters (set for resumption)
  * @early_done: 0-RTT is over: no more sent (client) or accepted (server)
  * @pacing: net.quic.pacing when the connection began: its packets are paced
+ * @gso: net.quic.gso when the connection began: it sends with UDP GSO
  * @early_rx: what arrived for the application during the handshake,
  *	delivered when it completes (the TLS library reads the socket)
  * @tls_msg: post-handshake TLS message being gathered (ticket.c)
@@ -328,6 +329,7 @@ struct quic_conn {
 	bool			early_data;
 	bool			early_done;
 	bool			pacing;
+	bool			gso;
 	struct sk_buff_head	early_rx;
 	u8			*tls_msg;
 	u32			tls_msg_len;

@@ -726,18 +726,19 @@ static u32 quic_path_payload_max(struct sock *sk)
 	return c->path.mtu;
 }
 
-static void quic_path_xmit(struct sock *sk, struct sk_buff *skb)
+/* Send @skb, one datagram or a UDP GSO batch of them, on the path;
+ * @ecn: marked ECT(0) (RFC 9000 section 13.4: while testing and once
+ * capable; the caller counts the datagrams with quic_ecn_sent()).
+ */
+static void quic_path_xmit(struct sock *sk, struct sk_buff *skb, bool ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_path *path = &qs->conn.path;
-	bool ecn = quic_ecn_marking(&path->ecn);
 	u32 route;
 
-	/* RFC 9000 section 13.4: ECT(0) while testing and once capable. */
 	route = quic_udp_send(qs->udp, skb, &path->local, &path->remote,
 			      &path->dst, sk->sk_bound_dev_if,
 			      ecn ? INET_ECN_ECT_0 : 0);
-	quic_ecn_sent(&path->ecn, ecn);
 	if (route && route != path->route_mtu) {
 		path->route_mtu = route;
 		quic_path_mtu_update(&qs->conn);
@@ -761,6 +762,7 @@ static bool quic_xmit_pmtu_probe(struct sock *sk, ktime_t now)
 	struct sk_buff *skb;
 	struct quic_tx tx;
 	u32 size, len;
+	bool ecn;
 
 	/* RFC 9000 section 8.1: no probe beyond what the anti-amplification
 	 * limit of a path being validated allows.
@@ -791,7 +793,9 @@ static bool quic_xmit_pmtu_probe(struct sock *sk, ktime_t now)
 	}
 	/* The padding fills the packet to @size exactly. */
 	quic_pmtu_probe_sent(&c->path.pmtu);
-	quic_path_xmit(sk, skb);
+	ecn = quic_ecn_marking(&c->path.ecn);
+	quic_ecn_sent(&c->path.ecn, ecn);
+	quic_path_xmit(sk, skb, ecn);
 	return false;
 }
 
@@ -912,6 +916,108 @@ static void quic_xmit_pacing_sent(struct sock *sk, u32 len, ktime_t now)
 						 cong->window < cong->ssthresh));
 }
 
+/* UDP GSO (DESIGN section 6): the full-size 1-RTT datagrams of a burst
+ * are built one after the other into one skb and leave as a UDP GSO skb,
+ * which the stack carries as one packet as far as it can: through
+ * routing, IP output and the qdisc once, to the device's segmentation
+ * offload, or whole to the receiving socket over veth and loopback, where
+ * UDP splits it for a socket that cannot take it (a QUIC one).
+ *
+ * A batch is at most QUIC_GSO_SEGS_MAX datagrams and stays within an
+ * order-3 allocation (the page allocator keeps those on its per-CPU
+ * lists). Its skb is as small as one datagram's until that datagram
+ * comes out full, so that a sender of small messages allocates no more
+ * than before; then the datagram moves into an skb with room for the
+ * batch. A batch ends with a datagram shorter than the first (UDP GSO
+ * allows only the last to be), when the ECN marking changes, or when
+ * nothing more may be sent now (window, pacing).
+ */
+#define QUIC_GSO_SEGS_MAX	16
+#define QUIC_GSO_BYTES_MAX	(SKB_WITH_OVERHEAD(32768) - QUIC_XMIT_HEADROOM)
+
+/**
+ * struct quic_xmit_batch - datagrams built into one skb, not sent yet
+ * @skb: the skb, NULL when there is no batch
+ * @size: the size of its first datagram, the GSO segment size
+ * @segs: datagrams in it
+ * @max: datagrams it has room for
+ * @ecn: they are marked ECT(0)
+ */
+struct quic_xmit_batch {
+	struct sk_buff	*skb;
+	u32		size;
+	u16		segs;
+	u16		max;
+	bool		ecn;
+};
+
+/* How many datagrams of @mtu bytes a new batch makes room for: several
+ * when 1-RTT data is all that goes and the window takes them.
+ */
+static u32 quic_xmit_batch_room(const struct quic_conn *c, u32 mtu,
+				bool cwnd_ok)
+{
+	const struct quic_cong *cong = &c->path.cong;
+	u32 n;
+
+	if (!c->gso || !cwnd_ok || !c->handshake_confirmed ||
+	    c->close_pending || !c->path.validated ||
+	    cong->in_flight >= cong->window)
+		return 1;
+	n = min3((u32)QUIC_GSO_SEGS_MAX, (u32)QUIC_GSO_BYTES_MAX / mtu,
+		 (cong->window - cong->in_flight) / mtu);
+	return max(n, 1U);
+}
+
+static bool quic_xmit_batch_start(struct sock *sk, struct quic_xmit_batch *b,
+				  u32 mtu, bool cwnd_ok)
+{
+	const struct quic_conn *c = &quic_sk(sk)->conn;
+
+	b->skb = alloc_skb(QUIC_XMIT_HEADROOM + mtu, GFP_ATOMIC);
+	if (!b->skb)
+		return false;
+	skb_reserve(b->skb, QUIC_XMIT_HEADROOM);
+	b->size = mtu;
+	b->segs = 0;
+	b->max = quic_xmit_batch_room(c, mtu, cwnd_ok);
+	b->ecn = quic_ecn_marking(&c->path.ecn);
+	return true;
+}
+
+/* The first datagram came out full: move it where the batch fits. */
+static void quic_xmit_batch_grow(struct quic_xmit_batch *b)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(QUIC_XMIT_HEADROOM + b->max * b->size,
+			GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		b->max = 1;
+		return;
+	}
+	skb_reserve(skb, QUIC_XMIT_HEADROOM);
+	skb_put_data(skb, b->skb->data, b->skb->len);
+	consume_skb(b->skb);
+	b->skb = skb;
+}
+
+static void quic_xmit_batch_send(struct sock *sk, struct quic_xmit_batch *b)
+{
+	struct sk_buff *skb = b->skb;
+
+	b->skb = NULL;
+	if (!skb)
+		return;
+	if (!b->segs) {
+		kfree_skb(skb);
+		return;
+	}
+	if (b->segs > 1)
+		quic_udp_gso_mark(skb, b->size);
+	quic_path_xmit(sk, skb, b->ecn);
+}
+
 /**
  * quic_xmit - send what is pending, as far as congestion control allows
  * @sk: the connection's socket, locked
@@ -922,7 +1028,8 @@ void quic_xmit(struct sock *sk)
 	/* RFC 9000 section 12.2: coalesced in this order. */
 	static const u8 order[] = { QUIC_CRYPTO_INITIAL, QUIC_CRYPTO_EARLY,
 				    QUIC_CRYPTO_HANDSHAKE, QUIC_CRYPTO_APP };
-	u32 mtu, used, n, pad_to, i, last, pad_last, in_flight, budget = 256;
+	u32 mtu, start, n, pad_to, i, last, pad_last, in_flight, budget = 256;
+	struct quic_xmit_batch b = {};
 	bool cwnd_ok, any, hold, paced_out = false;
 	struct sk_buff *skb;
 	ktime_t now = 0;
@@ -960,11 +1067,12 @@ void quic_xmit(struct sock *sk)
 		mtu = quic_path_send_room(c, mtu);
 		if (!mtu)
 			break;
-		skb = alloc_skb(QUIC_XMIT_HEADROOM + mtu, GFP_ATOMIC);
-		if (!skb)
+		if (b.skb && mtu != b.size)
+			quic_xmit_batch_send(sk, &b);
+		if (!b.skb && !quic_xmit_batch_start(sk, &b, mtu, cwnd_ok))
 			break;
-		skb_reserve(skb, QUIC_XMIT_HEADROOM);
-		used = 0;
+		skb = b.skb;
+		start = skb->len;
 		any = false;
 		pad_to = 0;
 		for (i = 0; i <= last; i++) {
@@ -983,26 +1091,32 @@ void quic_xmit(struct sock *sk)
 			if (order[i] == QUIC_CRYPTO_APP && cwnd_ok &&
 			    quic_path_frames_pending(c))
 				pad_to = QUIC_MIN_UDP_PAYLOAD;
-			n = quic_build_packet(sk, skb, order[i], mtu - used,
+			n = skb->len - start;
+			n = quic_build_packet(sk, skb, order[i], mtu - n,
 					      cwnd_ok, i == pad_last ?
-					      (pad_to > used ? pad_to - used : 0) : 0);
-			used += n;
+					      (pad_to > n ? pad_to - n : 0) : 0);
 			any |= n > 0;
 		}
-		if (!any) {
-			kfree_skb(skb);
+		if (!any)
 			break;
-		}
+		/* One more datagram in the batch, of n bytes. */
+		n = skb->len - start;
+		if (++b.segs == 1 && n == b.size && b.max > 1)
+			quic_xmit_batch_grow(&b);
 		if (!c->path.validated)
-			c->path.tx_bytes += skb->len;
+			c->path.tx_bytes += n;
 		if (c->path.cong.in_flight != in_flight)
-			quic_xmit_pacing_sent(sk, skb->len, now);
-		quic_path_xmit(sk, skb);
+			quic_xmit_pacing_sent(sk, n, now);
+		quic_ecn_sent(&c->path.ecn, b.ecn);
 		if (c->close_pending) {
 			c->close_pending = false;
 			c->close_sent = true;
 		}
+		if (n != b.size || b.segs == b.max ||
+		    quic_ecn_marking(&c->path.ecn) != b.ecn)
+			quic_xmit_batch_send(sk, &b);
 	}
+	quic_xmit_batch_send(sk, &b);
 	/* What the pacer held back goes when the pacing timer fires. */
 	if (paced_out && quic_level_pending(c, QUIC_CRYPTO_APP, true, now))
 		quic_pace_timer_start(sk, c->path.cong.pacing.next);

@@ -16,6 +16,7 @@
  * @cong_algo: net.quic.congestion_control, what new sockets start with
  * @ecn: net.quic.ecn, whether new connections mark ECT(0)
  * @pacing: net.quic.pacing, whether new connections pace their packets
+ * @gso: net.quic.gso, whether new connections send with UDP GSO
  * @sysctl: the namespace's net/quic sysctl table
  */
 struct quic_net {
@@ -24,6 +25,7 @@ struct quic_net {
 	u8			cong_algo;
 	u8			ecn;
 	u8			pacing;
+	u8			gso;
 	struct ctl_table_header	*sysctl;
 };
 

@@ -11,6 +11,8 @@
  * pacing - 1 (the default): connections spread each window over the
  *	round trip (RFC 9002 section 7.7); 0: they send what the window
  *	allows at once.
+ * gso - 1 (the default): connections hand full-size 1-RTT datagrams
+ *	that leave together to UDP as one GSO skb; 0: one skb each.
  */
 
 #include <linux/slab.h>
@@ -75,6 +77,14 @@ static const struct ctl_table quic_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	{
+		.procname	= "gso",
+		.maxlen		= sizeof(u8),
+		.mode		= 0644,
+		.proc_handler	= proc_dou8vec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	{}
 };
 
@@ -92,6 +102,7 @@ int quic_sysctl_net_init(struct net *net)
 	qn->cong_algo = QUIC_CONG_ALG_RENO;
 	qn->ecn = 1;
 	qn->pacing = 1;
+	qn->gso = 1;
 	t = kmemdup(quic_sysctl_template, sizeof(quic_sysctl_template),
 		    GFP_KERNEL);
 	if (!t)
@@ -99,6 +110,7 @@ int quic_sysctl_net_init(struct net *net)
 	t[0].data = qn;
 	t[1].data = &qn->ecn;
 	t[2].data = &qn->pacing;
+	t[3].data = &qn->gso;
 	qn->sysctl = register_net_sysctl(net, "net/quic", t);
 	if (!qn->sysctl) {
 		kfree(t);

@@ -95,6 +95,30 @@ static struct dst_entry *quic_udp_route(struct net *net,
 }
 
 /**
+ * quic_udp_gso_mark - make @skb a UDP GSO skb of @gso_size segments
+ * @skb: the UDP payload of several datagrams, each @gso_size bytes but
+ *	the last, which may be shorter; headroom as quic_udp_send() wants
+ * @gso_size: the size of a datagram
+ *
+ * UDP segmentation (the device's, or __udp_gso_segment() where the skb
+ * must be split in software or reaches a socket whole, as over veth and
+ * loopback) gives each segment its own UDP header, length and checksum;
+ * it wants CHECKSUM_PARTIAL from the UDP header on, which is pushed right
+ * in front of @skb's data.
+ */
+void quic_udp_gso_mark(struct sk_buff *skb, u32 gso_size)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+
+	shinfo->gso_size = gso_size;
+	shinfo->gso_type = SKB_GSO_UDP_L4;
+	shinfo->gso_segs = DIV_ROUND_UP(skb->len, gso_size);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) - sizeof(struct udphdr);
+	skb->csum_offset = offsetof(struct udphdr, check);
+}
+
+/**
  * quic_udp_send - send a datagram from a QUIC UDP socket
  * @us: the socket
  * @skb: the UDP payload, with headroom for the headers; consumed

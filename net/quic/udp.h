@@ -56,6 +56,7 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net,
 					bool reuse, bool v6only, int ifindex);
 void quic_udp_sock_hold(struct net *net, struct quic_udp_sock *us);
 void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us);
+void quic_udp_gso_mark(struct sk_buff *skb, u32 gso_size);
 u32 quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		  const union quic_addr *local, const union quic_addr *remote,
 		  struct dst_cache *cache, int oif, u8 ecn);

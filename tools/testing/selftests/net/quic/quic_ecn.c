@@ -93,7 +93,7 @@ static void ecn_sniff(int fd, uint16_t port, struct ecn_seen *seen)
 	for (;;) {
 		struct iphdr *ip = (struct iphdr *)buf;
 		struct udphdr *uh;
-		ssize_t n;
+		ssize_t n, segs;
 
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0)
@@ -104,9 +104,15 @@ static void ecn_sniff(int fd, uint16_t port, struct ecn_seen *seen)
 		uh = (struct udphdr *)(buf + ip->ihl * 4);
 		if (uh->dest != port && uh->source != port)
 			continue;
-		ring[seen->total % 20] = ip->tos & 3;
-		seen->cp[ip->tos & 3]++;
-		seen->total++;
+		/* A UDP GSO skb, whole on loopback, is datagrams of the
+		 * path's size (QUIC's largest, 8972 bytes), one IP header.
+		 */
+		for (segs = (n - ip->ihl * 4 - 8 + 8971) / 8972; segs > 0;
+		     segs--) {
+			ring[seen->total % 20] = ip->tos & 3;
+			seen->cp[ip->tos & 3]++;
+			seen->total++;
+		}
 	}
 	for (int i = 0; i < 20 && i < seen->total; i++)
 		seen->last_ect0 += ring[i] == ECT0;

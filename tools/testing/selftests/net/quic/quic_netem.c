@@ -385,6 +385,10 @@ TEST_F_TIMEOUT(netem, window_growth, 240)
 #define PACE_SLOT_MS	20
 #define PACE_MAX	21	/* packets in a slot, paced */
 #define PACE_SEEN_MAX	4096
+/* A UDP GSO skb reaches the raw socket whole: its datagrams are its
+ * payload cut in segments of the path's size, 1472 bytes at MTU 1500.
+ */
+#define PACE_SEG	1472
 
 /* The most full-size datagrams from the client in PACE_SLOT_MS. */
 static void pace_burst(struct __test_metadata *_metadata,
@@ -417,15 +421,18 @@ static void pace_burst(struct __test_metadata *_metadata,
 		struct cmsghdr *cm;
 		struct timespec ts;
 		ssize_t len = recvmsg(raw, &msg, MSG_DONTWAIT);
+		int segs;
 
 		if (len < 0)
 			break;
 		cm = CMSG_FIRSTHDR(&msg);
 		if (len < 1000 || ip->saddr != cli || !cm ||
-		    cm->cmsg_type != SCM_TIMESTAMPNS || n == PACE_SEEN_MAX)
+		    cm->cmsg_type != SCM_TIMESTAMPNS)
 			continue;
 		memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
-		at[n++] = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		segs = (len - ip->ihl * 4 - 8 + PACE_SEG - 1) / PACE_SEG;
+		while (segs-- && n < PACE_SEEN_MAX)
+			at[n++] = ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	}
 	close(raw);
 	*packets = n;

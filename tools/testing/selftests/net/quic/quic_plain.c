@@ -86,6 +86,13 @@ FIXTURE_TEARDOWN(plain)
 }
 
 /*
+ * The raw socket sees a UDP GSO skb whole, as loopback carries it: the
+ * datagrams in it are its payload cut, as UDP cuts it, in segments of the
+ * size of the first, the path's: on loopback QUIC's largest datagram.
+ */
+#define PLAIN_SEG	8972
+
+/*
  * Datagrams to or from the server's port that hold the marker; *@full
  * counts those of 1000 bytes or more (the ones stream data fills), *@shorts
  * those that start with a short header packet and *@pn4 those of them
@@ -104,7 +111,8 @@ static int sniff_marks(int fd, uint16_t port, int *full, int *shorts,
 	for (;;) {
 		struct iphdr *ip = (struct iphdr *)buf;
 		struct udphdr *uh;
-		ssize_t n;
+		ssize_t n, off, len;
+		uint8_t *d;
 
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0)
@@ -115,16 +123,21 @@ static int sniff_marks(int fd, uint16_t port, int *full, int *shorts,
 		uh = (struct udphdr *)(buf + ip->ihl * 4);
 		if (uh->dest != port && uh->source != port)
 			continue;
-		if (n - ip->ihl * 4 - 8 >= 1000)
-			(*full)++;
-		if (n > ip->ihl * 4 + 8 && !(*(uint8_t *)(uh + 1) & 0x80)) {
-			(*shorts)++;
-			if ((*(uint8_t *)(uh + 1) & 0x03) == 0x03)
-				(*pn4)++;
+		d = (uint8_t *)(uh + 1);
+		n -= ip->ihl * 4 + 8;
+		for (off = 0; off < n; off += PLAIN_SEG) {
+			len = n - off < PLAIN_SEG ? n - off : PLAIN_SEG;
+			if (len >= 1000)
+				(*full)++;
+			if (!(d[off] & 0x80)) {
+				(*shorts)++;
+				if ((d[off] & 0x03) == 0x03)
+					(*pn4)++;
+			}
+			if (memmem(d + off, len, PLAIN_MARK,
+				   strlen(PLAIN_MARK)))
+				marks++;
 		}
-		if (memmem(uh + 1, n - ip->ihl * 4 - 8, PLAIN_MARK,
-			   strlen(PLAIN_MARK)))
-			marks++;
 	}
 }
 

@@ -66,6 +66,11 @@ FIXTURE_SETUP(pmtu)
 	ASSERT_EQ(0, ns_pair_create(&self->p, "qpmtu", variant->family,
 				    variant->srv, variant->cli))
 		TH_LOG("%s", fake_err);
+	/* The client's UDP GSO skbs are cut into datagrams before its veth,
+	 * as a NIC would cut them: its counters and the link see datagrams.
+	 */
+	ASSERT_EQ(0, ns_run("ip netns exec %s ethtool -K veth0 tx-udp-segmentation off >/dev/null",
+			    self->p.cli)) TH_LOG("ethtool");
 }
 
 FIXTURE_TEARDOWN(pmtu)
@@ -174,12 +179,15 @@ TEST_F_TIMEOUT(pmtu, plpmtud_black_hole, 120)
 
 	ASSERT_EQ(0x580, HOLE_LEN);
 	ASSERT_EQ(0, set_mtu(self, 9000));
-	ASSERT_EQ(0, ns_run("tc -n %s qdisc add dev veth0 root handle 1: prio",
-			    self->p.cli)) TH_LOG("no tc prio");
+	/* At the server's ingress, where the datagrams arrive one by one
+	 * (the client's qdisc would see its UDP GSO skbs whole).
+	 */
+	ASSERT_EQ(0, ns_run("tc -n %s qdisc add dev veth0 ingress",
+			    self->p.srv)) TH_LOG("no tc ingress");
 	for (i = 0; i < ARRAY_SIZE(ranges); i++)
-		ASSERT_EQ(0, ns_run("tc -n %s filter add dev veth0 parent 1: protocol %s "
+		ASSERT_EQ(0, ns_run("tc -n %s filter add dev veth0 parent ffff: protocol %s "
 				    "prio 1 u32 match u16 %s at %d action drop",
-				    self->p.cli, v6 ? "ipv6" : "ip", ranges[i],
+				    self->p.srv, v6 ? "ipv6" : "ip", ranges[i],
 				    v6 ? 4 : 2)) TH_LOG("no tc u32");
 	ASSERT_EQ(0, set_plpmtud(self->p.cli_fd, 5000000));
 	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
@@ -201,9 +209,9 @@ TEST_F_TIMEOUT(pmtu, plpmtud_black_hole, 120)
 	/* Above the base size (1200, UDP, IP, Ethernet), below the hole. */
 	EXPECT_LT(1300 + (v6 ? 20 : 0), avg);
 	EXPECT_GT(hole + 14, avg);
-	dropped = ns_number("tc -n %s -s qdisc show dev veth0 | "
+	dropped = ns_number("tc -n %s -s qdisc show dev veth0 ingress | "
 			    "awk '/dropped/ { gsub(\",\", \"\"); print $7; exit }'",
-			    self->p.cli);
+			    self->p.srv);
 	/* The probes that found the hole. */
 	EXPECT_LE(3, dropped);
 	EXPECT_EQ(0, cli_fragments(self));
