@@ -20,16 +20,34 @@
 #include "input.h"
 #include "udp.h"
 
-/* Called by UDP in softirq context for every datagram to the port. */
+/* Called by UDP in softirq context for every datagram to the port, or,
+ * on kernels whose UDP hands an encapsulation socket that asked for
+ * UDP_GRO its GRO and GSO skbs whole, for several at once. Those are
+ * split here as UDP splits them for other sockets (udp_queue_rcv_skb());
+ * kernels whose udp_unexpected_gso() keeps them from encapsulation
+ * sockets (6.1.y now among them) split them before this is called.
+ */
 static int quic_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_udp_sock *us = rcu_dereference_sk_user_data(sk);
+	struct sk_buff *segs, *next;
 
 	if (!us) {
 		kfree_skb(skb);
 		return 0;
 	}
-	quic_udp_rcv(sock_net(sk), us, skb);
+	if (!skb_is_gso(skb)) {
+		quic_udp_rcv(sock_net(sk), us, skb);
+		return 0;
+	}
+	__skb_push(skb, -skb_mac_offset(skb));
+	segs = udp_rcv_segment(sk, skb, skb->protocol == htons(ETH_P_IP));
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		__skb_pull(skb, skb_transport_offset(skb));
+		udp_post_segment_fix_csum(skb);
+		quic_udp_rcv(sock_net(sk), us, skb);
+	}
 	return 0;
 }
 
@@ -208,7 +226,7 @@ static struct quic_udp_sock *quic_udp_sock_create(struct net *net,
 	struct udp_tunnel_sock_cfg tunnel_cfg = {};
 	struct udp_port_cfg cfg = {};
 	struct quic_udp_sock *us;
-	int err;
+	int err, one = 1;
 
 	us = kzalloc(sizeof(*us), GFP_KERNEL);
 	if (!us)
@@ -242,6 +260,16 @@ static struct quic_udp_sock *quic_udp_sock_create(struct net *net,
 	tunnel_cfg.encap_type = 1;
 	tunnel_cfg.encap_rcv = quic_udp_encap_rcv;
 	setup_udp_tunnel_sock(net, us->sock, &tunnel_cfg);
+	/* UDP GRO merges a flow's datagrams of one size that arrive
+	 * together, so that a burst takes the receive path (IP, netfilter,
+	 * the socket lookup) once; UDP or quic_udp_encap_rcv() splits it.
+	 * What UDP_GRO does for user space, without a version-dependent
+	 * field.
+	 */
+	err = us->sock->ops->setsockopt(us->sock, SOL_UDP, UDP_GRO,
+					KERNEL_SOCKPTR(&one), sizeof(one));
+	if (err)
+		goto err_release;
 	return us;
 
 err_release:
