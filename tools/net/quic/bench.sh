@@ -13,7 +13,9 @@
 # Environment: BENCH_TIME seconds per run (default 3), BENCH_MTUS
 # ("1500 9000"), BENCH_SIZES ("1K 16K 64K"), BENCH_MODES (the columns
 # measured, "quic ktls tcp noenc"), BENCH_HANDSHAKES (50),
-# BENCH_IDLE (100 connections), BENCH_JSON (file for the JSON). The VM
+# BENCH_IDLE (100 connections), BENCH_JSON (file for the JSON),
+# BENCH_SYSCTL (settings for both namespaces, as "net.quic.gso=0
+# net.quic.pacing=0", to measure what one of them is worth). The VM
 # runner does not pass these through; set them inside it instead:
 #   tools/testing/vm/run -- env BENCH_TIME=1 tools/net/quic/bench.sh
 # Under TCG the figures are low and noisy: compare the columns of a row,
@@ -100,6 +102,14 @@ done
 ip -n $srv link set veth0 up
 ip -n $cli link set veth1 up
 echo "netns $srv ($saddr) <-- veth, no delay --> netns $cli ($caddr)"
+read -r -a settings <<< "${BENCH_SYSCTL:-}"
+for s in "${settings[@]}"; do
+	for ns in $srv $cli; do
+		ip netns exec "$ns" sysctl -qw "$s" ||
+			die "BENCH_SYSCTL: cannot set $s"
+	done
+	echo "sysctl $s in both namespaces"
+done
 
 cd "$tmp"
 printf 'cn = QUIC bench CA\nca\ncert_signing_key\nexpiration_days = 1\n' > ca.tmpl
