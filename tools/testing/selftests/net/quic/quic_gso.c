@@ -172,16 +172,25 @@ static size_t gso_len(void)
 	return xfer_debug_kernel() ? 1 << 20 : 4 << 20;
 }
 
+/* Connect, then @len bytes from the client, checked; what the tap saw. */
+static void tap_transfer(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(gso) *self,
+			 const FIXTURE_VARIANT(gso) *variant, size_t len,
+			 struct tap_seen *seen)
+{
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
+	tap_open(_metadata, self);
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, len, 0);
+	tap_count(self, variant, seen);
+	tap_log(_metadata, seen);
+}
+
 /* With GSO (the default), the client's data leaves in batches. */
 TEST_F_TIMEOUT(gso, batches, 240)
 {
 	struct tap_seen seen;
 
-	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
-	tap_open(_metadata, self);
-	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, gso_len(), 0);
-	tap_count(self, variant, &seen);
-	tap_log(_metadata, &seen);
+	tap_transfer(_metadata, self, variant, gso_len(), &seen);
 	EXPECT_LT(0, seen.batches);
 	/* A batch is at most 16 datagrams of at most the MTU. */
 	EXPECT_GE(16 * GSO_MTU, seen.longest);
@@ -196,11 +205,7 @@ TEST_F_TIMEOUT(gso, off, 240)
 	struct tap_seen seen;
 
 	ASSERT_EQ(0, set_gso(self, 0));
-	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
-	tap_open(_metadata, self);
-	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, gso_len(), 0);
-	tap_count(self, variant, &seen);
-	tap_log(_metadata, &seen);
+	tap_transfer(_metadata, self, variant, gso_len(), &seen);
 	ASSERT_LT((int)(gso_len() / GSO_MTU), seen.packets);
 	EXPECT_EQ(0, seen.batches);
 	EXPECT_GE(GSO_MTU, seen.longest);
@@ -215,13 +220,9 @@ TEST_F_TIMEOUT(gso, loss, 240)
 {
 	struct tap_seen seen;
 
-	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
 	ASSERT_EQ(0, ns_run("tc -n %s qdisc replace dev veth0 root netem delay 2ms loss 3%% reorder 10%% 50%%",
 			    self->p.cli));
-	tap_open(_metadata, self);
-	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, gso_len() / 2, 0);
-	tap_count(self, variant, &seen);
-	tap_log(_metadata, &seen);
+	tap_transfer(_metadata, self, variant, gso_len() / 2, &seen);
 	EXPECT_LT(0, seen.batches);
 }
 
@@ -242,11 +243,7 @@ TEST_F_TIMEOUT(gso, gro, 240)
 			    "ip netns exec %s ethtool -K veth0 gro on >/dev/null",
 			    self->p.cli, self->p.srv))
 		TH_LOG("ethtool cannot set the veth's offloads");
-	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
-	tap_open(_metadata, self);
-	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, gso_len(), 0);
-	tap_count(self, variant, &seen);
-	tap_log(_metadata, &seen);
+	tap_transfer(_metadata, self, variant, gso_len(), &seen);
 	EXPECT_LT(0, seen.batches);
 }
 
