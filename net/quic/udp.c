@@ -254,22 +254,25 @@ static struct quic_udp_sock *quic_udp_sock_create(struct net *net,
 	if (err < 0)
 		goto err_release;
 
+	/* UDP GRO merges a flow's datagrams of one size that arrive
+	 * together, so that a burst takes the receive path (IP, netfilter,
+	 * the socket lookup) once; UDP or quic_udp_encap_rcv() splits it.
+	 * What UDP_GRO does for user space, without a version-dependent
+	 * field; before @us is published to the receive path below, which
+	 * an error here would otherwise have to wait an RCU grace period
+	 * for.
+	 */
+	err = us->sock->ops->setsockopt(us->sock, SOL_UDP, UDP_GRO,
+					KERNEL_SOCKPTR(&one), sizeof(one));
+	if (err)
+		goto err_release;
+
 	us->v6only = v6only;
 	us->ifindex = ifindex;
 	tunnel_cfg.sk_user_data = us;
 	tunnel_cfg.encap_type = 1;
 	tunnel_cfg.encap_rcv = quic_udp_encap_rcv;
 	setup_udp_tunnel_sock(net, us->sock, &tunnel_cfg);
-	/* UDP GRO merges a flow's datagrams of one size that arrive
-	 * together, so that a burst takes the receive path (IP, netfilter,
-	 * the socket lookup) once; UDP or quic_udp_encap_rcv() splits it.
-	 * What UDP_GRO does for user space, without a version-dependent
-	 * field.
-	 */
-	err = us->sock->ops->setsockopt(us->sock, SOL_UDP, UDP_GRO,
-					KERNEL_SOCKPTR(&one), sizeof(one));
-	if (err)
-		goto err_release;
 	return us;
 
 err_release:
