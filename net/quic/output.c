@@ -210,11 +210,13 @@ static u32 quic_tx_finish(struct sock *sk, struct sk_buff *skb,
 	if (payload + pad + tx->pn_len < 4)
 		pad = 4 - tx->pn_len - payload;
 	pad = min(pad, quic_tx_room(tx));
-	/* A 1-RTT packet a few bytes short of its room (a STREAM header
-	 * shorter than reserved) fills it: full datagrams are then all
-	 * one size, as UDP GSO wants them (quic_xmit()).
+	/* An ack-eliciting 1-RTT packet a few bytes short of its room (a
+	 * STREAM header shorter than reserved) fills it: full datagrams
+	 * are then all one size, as UDP GSO wants them (quic_xmit()). One
+	 * that elicits no ACK stays as it is: padding would count it in
+	 * flight.
 	 */
-	if (tx->level == QUIC_CRYPTO_APP &&
+	if (tx->level == QUIC_CRYPTO_APP && tx->pkt->ack_eliciting &&
 	    quic_tx_room(tx) - pad <= QUIC_TX_FILL_SLACK)
 		pad = quic_tx_room(tx);
 	if (pad) {
@@ -1010,7 +1012,7 @@ static void quic_xmit_batch_send(struct sock *sk, struct quic_xmit_batch *b)
 	if (!skb)
 		return;
 	if (!b->segs) {
-		kfree_skb(skb);
+		consume_skb(skb);
 		return;
 	}
 	if (b->segs > 1)
