@@ -286,7 +286,7 @@ static int quic_crypto_hp_setup(struct quic_crypto_key *key,
 {
 	int err;
 
-	if (cipher->type != TLS_CIPHER_CHACHA20_POLY1305) {
+	if (!cipher->hp) {
 		key->hp_aes = kmalloc(sizeof(*key->hp_aes), GFP_KERNEL);
 		if (!key->hp_aes)
 			return -ENOMEM;
