@@ -1033,7 +1033,6 @@ void quic_xmit(struct sock *sk)
 	u32 mtu, start, n, pad_to, i, last, pad_last, in_flight, budget = 256;
 	struct quic_xmit_batch b = {};
 	bool cwnd_ok, any, hold, paced_out = false;
-	struct sk_buff *skb;
 	ktime_t now = 0;
 
 	if (c->tx_in_progress || !quic_sk(sk)->udp || !c->tx_frame)
@@ -1073,8 +1072,7 @@ void quic_xmit(struct sock *sk)
 			quic_xmit_batch_send(sk, &b);
 		if (!b.skb && !quic_xmit_batch_start(sk, &b, mtu, cwnd_ok))
 			break;
-		skb = b.skb;
-		start = skb->len;
+		start = b.skb->len;
 		any = false;
 		pad_to = 0;
 		for (i = 0; i <= last; i++) {
@@ -1093,8 +1091,8 @@ void quic_xmit(struct sock *sk)
 			if (order[i] == QUIC_CRYPTO_APP && cwnd_ok &&
 			    quic_path_frames_pending(c))
 				pad_to = QUIC_MIN_UDP_PAYLOAD;
-			n = skb->len - start;
-			n = quic_build_packet(sk, skb, order[i], mtu - n,
+			n = b.skb->len - start;
+			n = quic_build_packet(sk, b.skb, order[i], mtu - n,
 					      cwnd_ok, i == pad_last ?
 					      (pad_to > n ? pad_to - n : 0) : 0);
 			any |= n > 0;
@@ -1102,7 +1100,7 @@ void quic_xmit(struct sock *sk)
 		if (!any)
 			break;
 		/* One more datagram in the batch, of n bytes. */
-		n = skb->len - start;
+		n = b.skb->len - start;
 		if (++b.segs == 1 && n == b.size && b.max > 1)
 			quic_xmit_batch_grow(&b);
 		if (!c->path.validated)
