@@ -54,6 +54,16 @@ static int quic_sysctl_cong(struct ctl_table *table, int write, void *buffer,
 	return -EINVAL;
 }
 
+/* A 0/1 setting; its .data is set per namespace. */
+#define QUIC_SYSCTL_SWITCH(name) {			\
+		.procname	= name,			\
+		.maxlen		= sizeof(u8),		\
+		.mode		= 0644,			\
+		.proc_handler	= proc_dou8vec_minmax,	\
+		.extra1		= SYSCTL_ZERO,		\
+		.extra2		= SYSCTL_ONE,		\
+	}
+
 static const struct ctl_table quic_sysctl_template[] = {
 	{
 		.procname	= "congestion_control",
@@ -61,30 +71,9 @@ static const struct ctl_table quic_sysctl_template[] = {
 		.mode		= 0644,
 		.proc_handler	= quic_sysctl_cong,
 	},
-	{
-		.procname	= "ecn",
-		.maxlen		= sizeof(u8),
-		.mode		= 0644,
-		.proc_handler	= proc_dou8vec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_ONE,
-	},
-	{
-		.procname	= "pacing",
-		.maxlen		= sizeof(u8),
-		.mode		= 0644,
-		.proc_handler	= proc_dou8vec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_ONE,
-	},
-	{
-		.procname	= "gso",
-		.maxlen		= sizeof(u8),
-		.mode		= 0644,
-		.proc_handler	= proc_dou8vec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_ONE,
-	},
+	QUIC_SYSCTL_SWITCH("ecn"),
+	QUIC_SYSCTL_SWITCH("pacing"),
+	QUIC_SYSCTL_SWITCH("gso"),
 	{}
 };
 
