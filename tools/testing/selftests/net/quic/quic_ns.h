@@ -175,17 +175,24 @@ static inline void ns_pair_destroy(struct ns_pair *p)
 		       p->srv, p->cli);
 }
 
-/* Connect the client, accept it; 0 or -1 with fake_err set. */
-static inline int ns_handshake(struct ns_pair *p)
+/* Connect the client, accept it within @wait_ms; 0 or -1 with fake_err
+ * set.
+ */
+static inline int ns_handshake_wait(struct ns_pair *p, int wait_ms)
 {
 	fake_err[0] = '\0';
-	fake_wait_ms = 60000;
+	fake_wait_ms = wait_ms;
 	if (connect(p->cli_fd, (void *)&p->addr, p->alen))
 		FAKE_FAIL("connect: %s", strerror(errno));
 	if (fake_handshake(p->cli_fd, p->lsn, &p->srv_fd))
 		return -1;
 	fake_timeouts(p->srv_fd, 60000);
 	return 0;
+}
+
+static inline int ns_handshake(struct ns_pair *p)
+{
+	return ns_handshake_wait(p, 60000);
 }
 
 #endif /* QUIC_NS_H */
