@@ -139,6 +139,7 @@ void quic_conn_destroy(struct sock *sk)
 	if (hrtimer_cancel(&c->pace_timer))
 		__sock_put(sk);
 	quic_path_free(sk);
+	quic_version_compat_free(sk);
 	for (i = 0; i < QUIC_CRYPTO_MAX; i++) {
 		struct quic_level *lvl = &c->levels[i];
 
@@ -409,7 +410,7 @@ int quic_conn_initial_keys(struct sock *sk, const struct quic_cid *dcid)
 		return err;
 	lvl->send_ready = true;
 	lvl->recv_ready = true;
-	return 0;
+	return quic_version_compat_init(sk, dcid);
 }
 
 /**
@@ -432,6 +433,8 @@ void quic_conn_discard_level(struct sock *sk, u8 level)
 	quic_recovery_discard(sk, level);
 	quic_crypto_key_free(&lvl->send_key);
 	quic_crypto_key_free(&lvl->recv_key);
+	if (level == QUIC_CRYPTO_INITIAL)
+		quic_version_compat_free(sk);
 	quic_sbuf_free(&lvl->crypto_send);
 	quic_rbuf_free(&lvl->crypto_recv);
 }
@@ -567,7 +570,8 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 	ready = s->send ? &lvl->send_ready : &lvl->recv_ready;
 	if (*ready || quic_conn_space(c, s->level)->discarded)
 		return -EALREADY;
-	err = quic_crypto_key_install(key, c->version, s->type, s->secret);
+	err = quic_crypto_key_install(key, quic_version_of_level(sk, s->level),
+				      s->type, s->secret);
 	if (err)
 		return err;
 	*ready = true;
@@ -707,6 +711,11 @@ int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len)
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_VERSION_NEGOTIATION, 0,
 				"version_information mismatch", false);
 		return -EINVAL;
+	}
+	if (quic_version_compat_decide(sk, tp)) {
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_INTERNAL, 0,
+				"no memory for Initial keys", false);
+		return -ENOMEM;
 	}
 	if (!c->is_server && tp->has_reset_token) {
 		memcpy(d->reset_token, tp->reset_token,

@@ -183,9 +183,28 @@ enum {
 };
 
 /**
+ * struct quic_compat_vn - compatible version negotiation (RFC 9368)
+ * @orig_version: the version of the client's first Initial once another
+ *	one was negotiated, else 0; the client's 0-RTT packets keep it
+ * @initial_dcid: the Destination Connection ID the Initial keys come from
+ * @send: Initial send key of the version not in use: client: the one
+ *	the server may switch us to, ready beforehand; unused on a server
+ * @recv: Initial receive key of the version not in use: client: as
+ *	@send; server: the client's original version, for its Initials
+ *	still in flight after the switch
+ */
+struct quic_compat_vn {
+	u32			orig_version;
+	struct quic_cid		initial_dcid;
+	struct quic_crypto_key	send;
+	struct quic_crypto_key	recv;
+};
+
+/**
  * struct quic_conn - connection state of a QUIC socket
  * @is_server: our role
  * @version: the QUIC version in use
+ * @vn: compatible version negotiation (RFC 9368 section 2.3, version.c)
  * @levels: 1-RTT, Initial, Handshake and 0-RTT (indexed by &enum
  *	quic_crypto_level); 0-RTT has keys only, its packets are 1-RTT's space
  * @ku: 1-RTT key update state
@@ -273,6 +292,7 @@ enum {
 struct quic_conn {
 	bool			is_server;
 	u32			version;
+	struct quic_compat_vn	vn;
 	struct quic_level	levels[QUIC_CRYPTO_MAX];
 	struct quic_key_update	ku;
 	struct quic_path	path;

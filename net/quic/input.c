@@ -548,7 +548,7 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	bool eliciting = false, reserved, plain, moved, pref, probing = true;
 	bool response_pending = c->path_response_pending;
 	u8 response[QUIC_PATH_DATA_LEN];
-	struct quic_crypto_key *key;
+	struct quic_crypto_key *key, *other = NULL;
 	u32 pn_len, hdr_len, i, plen;
 	struct quic_pnspace *space;
 	struct quic_level *lvl;
@@ -567,8 +567,15 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	level = quic_packet_level(hdr->type);
 	if (level == QUIC_CRYPTO_MAX)
 		return 0;
-	if (hdr->type != QUIC_PACKET_SHORT && hdr->version != c->version)
-		return 0;
+	/* RFC 9369 section 4.1: of another version, only Initials while
+	 * the version is being negotiated (version.c).
+	 */
+	if (hdr->type != QUIC_PACKET_SHORT &&
+	    hdr->version != quic_version_of_level(sk, level)) {
+		other = quic_version_compat_key(sk, hdr, level);
+		if (!other)
+			return 0;
+	}
 	/* RFC 9000 section 17.2.3: only a client sends 0-RTT; RFC 9001
 	 * section 4.9.3: none is taken once 1-RTT keys are in use.
 	 */
@@ -620,7 +627,7 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 		if (hdr->pn_offset + pn_len + QUIC_TAG_LEN > hdr->len ||
 		    (hdr->len >= QUIC_RESET_MIN_LEN && quic_reset_match(sk, tail)))
 			goto undecryptable;
-	} else if (quic_crypto_hp_remove(&lvl->recv_key, pkt, hdr->len,
+	} else if (quic_crypto_hp_remove(other ?: &lvl->recv_key, pkt, hdr->len,
 					 hdr->pn_offset, &pn_len)) {
 		goto undecryptable;
 	}
@@ -629,7 +636,7 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	pn = quic_pn_decode(space->recv_count ? quic_pnspace_largest(space) :
 			    U64_MAX, pn, pn_len);
 	hdr_len = hdr->pn_offset + pn_len;
-	key = &lvl->recv_key;
+	key = other ?: &lvl->recv_key;
 	if (plain)
 		goto opened;
 	if (level == QUIC_CRYPTO_APP) {
@@ -650,6 +657,8 @@ static int quic_rcv_packet(struct sock *sk, struct sk_buff *skb, u32 offset,
 	}
 	if (level == QUIC_CRYPTO_APP)
 		quic_ku_opened(sk, which, pn);
+	if (level == QUIC_CRYPTO_INITIAL)
+		quic_version_compat_opened(sk, key);
 opened:
 	if (quic_pnspace_seen(space, pn))
 		return 0;

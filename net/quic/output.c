@@ -14,6 +14,7 @@
 #include "output.h"
 #include "socket.h"
 #include "varint.h"
+#include "version.h"
 
 #define QUIC_LONG_HDR_MAX	(1 + 4 + 1 + QUIC_CID_MAX_LEN + 1 + \
 				 QUIC_CID_MAX_LEN + 8 + 2 + QUIC_PN_MAX_LEN)
@@ -158,9 +159,11 @@ static bool quic_tx_begin(struct sock *sk, struct sk_buff *skb, u8 level,
 		p += dcid->cid.len;
 		tx->len_field = 0;
 	} else {
-		*p++ = 0xc0 | (quic_long_type_bits(c->version, level) << 4) |
+		u32 version = quic_version_of_level(sk, level);
+
+		*p++ = 0xc0 | (quic_long_type_bits(version, level) << 4) |
 		       (tx->pn_len - 1);
-		put_unaligned_be32(c->version, p);
+		put_unaligned_be32(version, p);
 		p += 4;
 		*p++ = dcid->cid.len;
 		memcpy(p, dcid->cid.data, dcid->cid.len);

@@ -9,6 +9,8 @@
 
 #include <linux/types.h>
 
+struct quic_cid;
+struct quic_crypto_key;
 struct quic_packet_hdr;
 struct quic_udp_sock;
 struct quic_tparams;
@@ -22,6 +24,14 @@ void quic_version_init(void);
 bool quic_version_supported(u32 version);
 void quic_version_fill(struct quic_tparams *tp, u32 version);
 int quic_version_check_peer(struct sock *sk, const struct quic_tparams *tp);
+u32 quic_version_of_level(const struct sock *sk, u8 level);
+int quic_version_compat_init(struct sock *sk, const struct quic_cid *dcid);
+int quic_version_compat_decide(struct sock *sk, const struct quic_tparams *tp);
+struct quic_crypto_key *quic_version_compat_key(struct sock *sk,
+						const struct quic_packet_hdr *hdr,
+						u8 level);
+void quic_version_compat_opened(struct sock *sk, struct quic_crypto_key *key);
+void quic_version_compat_free(struct sock *sk);
 void quic_version_negotiation_send(struct quic_udp_sock *us,
 				   struct sk_buff *skb,
 				   const struct quic_packet_hdr *hdr);
