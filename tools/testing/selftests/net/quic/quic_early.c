@@ -175,6 +175,61 @@ TEST_F(early, accepted)
 }
 
 /*
+ * RFC 9369 section 4.1: a listener that prefers v2 moves the v1 client to
+ * it once it has read the client's transport parameters, before its
+ * 0-RTT key is there; the client's 0-RTT packets stay v1 and the server
+ * opens them with v1 0-RTT keys all the same.
+ */
+TEST_F(early, accepted_across_version_switch)
+{
+	struct quic_config cfg = { .version = 0x6b3343cfU };
+	struct pollfd pfd = { self->lsn, POLLIN, 0 };
+	socklen_t len = sizeof(cfg);
+	static uint8_t data[3000];
+	uint64_t want, h = 1;
+	struct fake_msg m;
+
+	fill(data, sizeof(data), 5);
+	want = sum_bytes(data, sizeof(data), 1);
+	ASSERT_EQ(0, setsockopt(self->lsn, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
+				sizeof(cfg)));
+	ASSERT_EQ(0, connect(self->cli, (void *)&self->addr, sizeof(self->addr)));
+	ASSERT_EQ(0, remember(self->cli, 100, 0));
+	ASSERT_EQ((ssize_t)sizeof(data),
+		  fake_send_stream(self->cli, 0, MSG_STREAM_FIN, data,
+				   sizeof(data)));
+	ASSERT_EQ(0, fake_msg_out(self->cli, &m, FAKE_CH)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, fake_send_hs(self->cli, QUIC_CRYPTO_INITIAL, &m, sizeof(m)));
+	ASSERT_EQ(0, fake_secret(self->cli, QUIC_CRYPTO_EARLY, 1, FAKE_EARLY_KEY))
+		TH_LOG("%s", fake_err);
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	self->srv = accept(self->lsn, NULL, NULL);
+	ASSERT_LE(0, self->srv);
+	fake_timeouts(self->srv, 5000);
+	ASSERT_EQ(0, fake_recv_hs(self->srv, QUIC_CRYPTO_INITIAL, &m, sizeof(m)))
+		TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, fake_msg_in(self->srv, &m, FAKE_CH)) TH_LOG("%s", fake_err);
+	/* Switched: the server's connection is v2 before its 0-RTT key. */
+	ASSERT_EQ(0, getsockopt(self->srv, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
+				&len));
+	EXPECT_EQ(0x6b3343cfU, cfg.version);
+	ASSERT_EQ(0, fake_secret(self->srv, QUIC_CRYPTO_EARLY, 0, FAKE_EARLY_KEY))
+		TH_LOG("%s", fake_err);
+	m.tag = FAKE_SH;
+	ASSERT_EQ(0, fake_send_hs(self->srv, QUIC_CRYPTO_INITIAL, &m, 8));
+	ASSERT_EQ(0, fake_secret(self->srv, QUIC_CRYPTO_HANDSHAKE, 1, 0xa1));
+	ASSERT_EQ(0, fake_secret(self->srv, QUIC_CRYPTO_HANDSHAKE, 0, 0xb1));
+	ASSERT_EQ(0, fake_msg_out(self->srv, &m, FAKE_EE));
+	ASSERT_EQ(0, fake_send_hs(self->srv, QUIC_CRYPTO_HANDSHAKE, &m, sizeof(m)));
+	ASSERT_EQ(0, fake_secret(self->srv, QUIC_CRYPTO_APP, 1, 0xa2));
+	ASSERT_EQ(0, fake_secret(self->srv, QUIC_CRYPTO_APP, 0, 0xb2));
+	/* The client has no 1-RTT key: the data came in v1 0-RTT packets. */
+	ASSERT_EQ(0, srv_read(self->srv, sizeof(data), false, &h))
+		TH_LOG("%s", fake_err);
+	EXPECT_EQ(want, h);
+}
+
+/*
  * The server has no 0-RTT key (it refused early data): the client's
  * 0-RTT packets are lost to it, and their data comes again in 1-RTT.
  */

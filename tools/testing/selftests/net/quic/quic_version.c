@@ -3,10 +3,14 @@
  * QUIC versions on loopback: QUIC v2 connections (RFC 9369), Version
  * Negotiation sent by a listener for a version it lacks and acted on by a
  * client (RFC 9000 section 6), and the version_information transport
- * parameter checked against the version in use (RFC 9368 section 4). A
- * plain UDP socket plays the other end where the test needs raw packets.
+ * parameter checked against the version in use (RFC 9368 section 4), and
+ * compatible version negotiation from v1 to v2 (RFC 9368 section 2.3,
+ * RFC 9369 section 4.1). A plain UDP socket plays the other end where the
+ * test needs raw packets; a raw socket watches the versions on the wire.
  */
 
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <stdlib.h>
 
 #include "kselftest_harness.h"
@@ -285,6 +289,99 @@ TEST_F(ver, version_information_mismatch)
 	ASSERT_EQ(0, getsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE,
 				&cc, &len));
 	EXPECT_EQ(E_VERSION_NEG, cc.c.errcode);
+}
+
+/* Long header versions on loopback, to and from the listener's port. */
+struct wire_versions {
+	uint32_t cli_first;	/* the client's first datagram */
+	int cli_v1, cli_v2;	/* long header datagrams of the client */
+	int srv_v1, srv_v2;	/* and of the server */
+	int srv_v1_after_v2;	/* v1 from the server once it sent v2 */
+};
+
+static void read_versions(int raw, uint16_t port, struct wire_versions *w)
+{
+	static uint8_t buf[65536];
+	ssize_t n;
+
+	memset(w, 0, sizeof(*w));
+	while ((n = recv(raw, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		struct iphdr *ip = (struct iphdr *)buf;
+		struct udphdr *uh = (struct udphdr *)(buf + ip->ihl * 4);
+		uint8_t *q = (uint8_t *)(uh + 1);
+		bool to_srv = uh->dest == port;
+		uint32_t v;
+
+		if (n < ip->ihl * 4 + 8 + 5 || (!to_srv && uh->source != port) ||
+		    !(q[0] & 0x80))
+			continue;
+		v = (uint32_t)q[1] << 24 | q[2] << 16 | q[3] << 8 | q[4];
+		if (to_srv && !w->cli_first)
+			w->cli_first = v;
+		if (to_srv) {
+			w->cli_v1 += v == V1;
+			w->cli_v2 += v == V2;
+		} else {
+			w->srv_v1_after_v2 += v == V1 && w->srv_v2;
+			w->srv_v1 += v == V1;
+			w->srv_v2 += v == V2;
+		}
+	}
+}
+
+/*
+ * RFC 9368 section 2.3: a listener that prefers v2 (QUIC_CONFIG.version)
+ * moves a client that starts in v1, and lists v2 in its
+ * version_information, to v2 in the same connection: the client's first
+ * Initial is v1, the server answers in v2 once it has read the client's
+ * parameters and never in v1 after that (RFC 9369 section 4.1), the
+ * client follows, and both ends report v2.
+ */
+TEST_F(ver, compatible_v1_to_v2)
+{
+	struct wire_versions w;
+	int raw;
+
+	raw = socket(AF_INET, SOCK_RAW, IPPROTO_UDP);
+	ASSERT_LE(0, raw);
+	ASSERT_EQ(0, set_version(self->lsn, V2));
+	ASSERT_EQ(0, connect(self->cli, (void *)&self->addr, sizeof(self->addr)));
+	ASSERT_EQ(0, fake_handshake(self->cli, self->lsn, &self->srv))
+		TH_LOG("%s", fake_err);
+	EXPECT_EQ(V2, get_version(self->cli));
+	EXPECT_EQ(V2, get_version(self->srv));
+	transfer(_metadata, self->cli, self->srv, 256 * 1024, 0);
+	transfer(_metadata, self->srv, self->cli, 256 * 1024, 1);
+	read_versions(raw, self->addr.sin_port, &w);
+	close(raw);
+	TH_LOG("client: first %#x, %d v1 and %d v2; server: %d v1, %d v2",
+	       w.cli_first, w.cli_v1, w.cli_v2, w.srv_v1, w.srv_v2);
+	EXPECT_EQ(V1, w.cli_first);
+	EXPECT_LT(0, w.cli_v2);
+	EXPECT_LT(0, w.srv_v2);
+	EXPECT_EQ(0, w.srv_v1_after_v2);
+}
+
+/* A client that offers no other version (disable_compatible_version: no
+ * version_information) stays in v1 with that listener.
+ */
+TEST_F(ver, compatible_not_offered)
+{
+	struct quic_transport_param p = {};
+	socklen_t len = sizeof(p);
+
+	ASSERT_EQ(0, set_version(self->lsn, V2));
+	ASSERT_EQ(0, getsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
+				&p, &len));
+	p.disable_compatible_version = 1;
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
+				&p, sizeof(p)));
+	ASSERT_EQ(0, connect(self->cli, (void *)&self->addr, sizeof(self->addr)));
+	ASSERT_EQ(0, fake_handshake(self->cli, self->lsn, &self->srv))
+		TH_LOG("%s", fake_err);
+	EXPECT_EQ(V1, get_version(self->cli));
+	EXPECT_EQ(V1, get_version(self->srv));
+	transfer(_metadata, self->cli, self->srv, 64 * 1024, 0);
 }
 
 TEST_HARNESS_MAIN
