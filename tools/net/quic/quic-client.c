@@ -374,9 +374,16 @@ static int handshake(int fd)
 	if (cfg.zerortt && resumed)
 		printf("0-RTT: %s\n", early ? "accepted" : "rejected");
 	getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_ALPN, alpn, &len);
-	if (cfg.verbose)
-		fprintf(stderr, "quic-client: connected to %s port %s, ALPN %s\n",
-			host, port, alpn);
+	if (cfg.verbose) {
+		struct quic_config qc = {};
+		socklen_t qlen = sizeof(qc);
+
+		/* The version in use: a server may have moved us (RFC 9368). */
+		getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &qc, &qlen);
+		fprintf(stderr,
+			"quic-client: connected to %s port %s, ALPN %s, QUIC v%d\n",
+			host, port, alpn, qc.version == QUIC_VERSION_V2 ? 2 : 1);
+	}
 	/* Resets reach us as stream update events (after the handshake:
 	 * the handshake reads the socket itself and wants no events).
 	 */

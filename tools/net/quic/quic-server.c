@@ -87,6 +87,7 @@ static struct {
 	const char	*preferred;
 	const char	*ciphers;
 	unsigned int	max_streams;
+	uint32_t	version;
 	int		verbose;
 	int		retry;
 } cfg = { .alpn = "hq-interop" };
@@ -130,7 +131,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: quic-server --listen ADDR:PORT --cert FILE --key FILE --root DIR\n"
 "                   [--alpn LIST] [--retry] [--preferred-address ADDR:PORT]\n"
-"                   [--cipher LIST] [--max-streams N] [-v]\n"
+"                   [--cipher LIST] [--max-streams N] [--quic-version 1|2]\n"
+"                   [-v]\n"
 "Serve the files under DIR over QUIC with HTTP/0.9 (hq-interop).\n"
 "\n"
 "  -l, --listen ADDR:PORT  address to listen on: 192.0.2.1:4433,\n"
@@ -144,6 +146,9 @@ static void usage(FILE *f)
 "                          AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305\n"
 "      --max-streams N     let a client open N request streams at once\n"
 "                          (1 to 65535, default 100)\n"
+"  -V, --quic-version N    the QUIC version to prefer: 1 (default) keeps the\n"
+"                          client's; 2 moves a client that starts in v1 and\n"
+"                          offers v2 to v2 (RFC 9368 compatible negotiation)\n"
 "  -P, --preferred-address ADDR:PORT\n"
 "                          offer clients this address of ours to move to\n"
 "                          after the handshake (numeric, same family)\n"
@@ -794,6 +799,18 @@ static int set_retry(int fd)
 	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c));
 }
 
+/* --quic-version: the version the listener prefers (RFC 9368). */
+static int set_version(int fd)
+{
+	struct quic_config c;
+	socklen_t len = sizeof(c);
+
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
+		return -1;
+	c.version = cfg.version;
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, len);
+}
+
 /* RFC 9000 section 4.6: how many request streams a client may open. */
 static int set_max_streams(int fd)
 {
@@ -878,6 +895,10 @@ static int listen_socket(void)
 			err = errno;
 			logmsg("QUIC_SOCKOPT_CONFIG validate_peer_address: %s",
 			       errstr(err, eb, sizeof(eb)));
+		} else if (cfg.version && set_version(fd)) {
+			err = errno;
+			logmsg("QUIC_SOCKOPT_CONFIG version: %s",
+			       errstr(err, eb, sizeof(eb)));
 		} else if (cfg.max_streams && set_max_streams(fd)) {
 			err = errno;
 			logmsg("QUIC_SOCKOPT_TRANSPORT_PARAM max_streams_bidi: %s",
@@ -920,6 +941,7 @@ int main(int argc, char **argv)
 		{ "preferred-address", required_argument, NULL, 'P' },
 		{ "cipher",	required_argument, NULL, 'C' },	/* long only */
 		{ "max-streams", required_argument, NULL, 'S' },	/* long only */
+		{ "quic-version", required_argument, NULL, 'V' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{}
@@ -930,7 +952,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int lfd, sfd, c;
 
-	while ((c = getopt_long(argc, argv, "l:c:k:r:a:RP:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:c:k:r:a:RP:V:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			cfg.listen = optarg;
@@ -968,6 +990,17 @@ int main(int argc, char **argv)
 			cfg.max_streams = v;
 			break;
 		}
+		case 'V':
+			if (!strcmp(optarg, "1")) {
+				cfg.version = QUIC_VERSION_V1;
+			} else if (!strcmp(optarg, "2")) {
+				cfg.version = QUIC_VERSION_V2;
+			} else {
+				logmsg("--quic-version: want 1 or 2, not '%s'",
+				       optarg);
+				return 2;
+			}
+			break;
 		case 'P':
 			cfg.preferred = optarg;
 			break;

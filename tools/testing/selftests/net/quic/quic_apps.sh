@@ -709,6 +709,49 @@ test_v2()
 	[ $rc -eq 2 ] || fail "--quic-version 3: exit status $rc"
 }
 
+# RFC 9368 compatible version negotiation: a server that prefers v2 moves
+# a client that starts in v1 to v2. Its first Initial is v1, later long
+# headers to the server are v2, and the client reports v2.
+test_compatible_version()
+{
+	local out=$tmp/out-cvn log=$tmp/cvn.log vport=$((port + 9)) rc v1 v2
+
+	mkdir -p "$out"
+	start_server "$tmp/server-cvn.log" -l $v4:$vport -c "$tmp/srv.pem" \
+		-k "$tmp/srv.key" -r "$tmp/root" --quic-version 2 ||
+		fail "quic-server --quic-version 2 did not start" || return
+	server_pids+=("$server_pid")
+	ip netns exec "$srv" nft add table ip qcvn &&
+	ip netns exec "$srv" nft add chain ip qcvn in \
+		'{ type filter hook input priority 0; }' &&
+	ip netns exec "$srv" nft add rule ip qcvn in udp dport $vport \
+		@th,64,1 1 @th,72,32 0x6b3343cf counter &&
+	ip netns exec "$srv" nft add rule ip qcvn in udp dport $vport \
+		@th,64,1 1 @th,72,32 0x00000001 counter ||
+		fail "no nft counters" || return
+	client -v --ca "$tmp/ca.pem" -o "$out" "https://$v4:$vport/f1k" \
+		"https://$v4:$vport/f1m" > "$log" 2>&1
+	rc=$?
+	kill "$server_pid" 2> /dev/null
+	read -r v2 v1 <<< "$(ip netns exec "$srv" nft list chain ip qcvn in |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | tr '\n' ' ')"
+	ip netns exec "$srv" nft delete table ip qcvn
+	grep 'connected to' "$log"
+	echo "# long headers to the server: $v2 of version 2, $v1 of version 1"
+	[ $rc -eq 0 ] || { tail -n 5 "$log"; fail "client exit status $rc"; return; }
+	check_files "$out" f1k f1m || return
+	grep -q 'connected to .*, QUIC v2$' "$log" ||
+		fail "the client did not end up in v2" || return
+	[ "${v1:-0}" -ge 1 ] || fail "no version 1 Initial" || return
+	[ "${v2:-0}" -ge 1 ] || fail "no version 2 packets after the switch" ||
+		return
+	ip netns exec "$srv" "$server" -l $v4:$((vport + 1)) -c "$tmp/srv.pem" \
+		-k "$tmp/srv.key" -r "$tmp/root" --quic-version 3 > "$log" 2>&1
+	[ $? -eq 2 ] || fail "--quic-version 3 accepted" || return
+	grep -q "quic-version: want 1 or 2" "$log" ||
+		fail "--quic-version 3: no reason given"
+}
+
 # Interop runner "multiplexing": 2000 files over one connection, from a
 # server that lets the client have 1000 streams open at once and raises
 # the limit as they complete (RFC 9000 section 4.6).
@@ -752,7 +795,7 @@ start_server "$tmp/server6.log" -l "[$v6]:$port" -c "$tmp/srv.pem" \
 	-k "$tmp/srv.key" -r "$tmp/root" || bail "quic-server (IPv6) did not start"
 server_pids+=("$server_pid")
 
-ktap_plan 20
+ktap_plan 21
 ktap_run parallel_fetch test_parallel_fetch
 ktap_run many_streams test_many_streams
 ktap_run ipv6 test_ipv6
@@ -771,6 +814,7 @@ ktap_run preferred_address test_preferred_address
 ktap_run chacha20 test_chacha20
 ktap_run keyupdate test_keyupdate
 ktap_run v2 test_v2
+ktap_run compatible_version test_compatible_version
 ktap_run multiplexing test_multiplexing
 ktap_run server_alive kill -0 "$pid4"
 ktap_finish
