@@ -266,6 +266,7 @@ struct quic_compat_vn {
  * @early_done: 0-RTT is over: no more sent (client) or accepted (server)
  * @pacing: net.quic.pacing when the connection began: its packets are paced
  * @gso: net.quic.gso when the connection began: it sends with UDP GSO
+ * @peels: streams peeled off into sockets of their own (peeloff.c)
  * @early_rx: what arrived for the application during the handshake,
  *	delivered when it completes (the TLS library reads the socket)
  * @tls_msg: post-handshake TLS message being gathered (ticket.c)
@@ -351,6 +352,7 @@ struct quic_conn {
 	bool			pacing;
 	bool			gso;
 	struct sk_buff_head	early_rx;
+	u32			peels;
 	u8			*tls_msg;
 	u32			tls_msg_len;
 	struct sk_buff_head	pending;

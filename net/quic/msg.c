@@ -27,6 +27,11 @@ void quic_sock_queue_rcv(struct sock *sk, struct sk_buff *skb)
 		__skb_queue_tail(&quic_sk(sk)->conn.early_rx, skb);
 		return;
 	}
+	/* A peeled-off stream's data waits in its own socket (peeloff.c). */
+	if (quic_sk(sk)->conn.peels && !quic_rbuf_cb(skb)->event &&
+	    !quic_rbuf_cb(skb)->datagram && quic_rbuf_cb(skb)->stream_id >= 0 &&
+	    quic_peel_queue_rcv(sk, skb))
+		return;
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);
 }
@@ -48,6 +53,8 @@ void quic_sock_purge_stream(struct sock *sk, s64 id)
 			kfree_skb(skb);
 		}
 	}
+	if (quic_sk(sk)->conn.peels)
+		quic_peel_purge(sk, id);
 }
 
 void quic_sock_uncharge(struct sock *sk, u32 bytes)
@@ -210,6 +217,7 @@ struct quic_msg_info {
 	u32	flags;
 	int	level;		/* QUIC_HANDSHAKE_INFO level, -1 for none */
 	bool	has_stream;
+	bool	peeled;		/* from the stream's peeled-off socket */
 };
 
 static int quic_msg_parse(struct msghdr *msg, struct quic_msg_info *mi)
@@ -222,6 +230,7 @@ static int quic_msg_parse(struct msghdr *msg, struct quic_msg_info *mi)
 	mi->flags = msg->msg_flags;
 	mi->level = -1;
 	mi->has_stream = false;
+	mi->peeled = false;
 	for_each_cmsghdr(cmsg, msg) {
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
@@ -383,12 +392,19 @@ found:
 		*err = -EINVAL;
 		return NULL;
 	}
+	/* Peeled off: written through its own socket only. */
+	if (st->peel && !mi->peeled) {
+		*err = -EBUSY;
+		return NULL;
+	}
 	if (st->send_state == QUIC_STREAM_SEND_STATE_RESET_SENT ||
 	    st->send_state == QUIC_STREAM_SEND_STATE_RESET_RECVD || st->send.fin) {
 		*err = -EPIPE;
 		return NULL;
 	}
-	qs->send_sid = id;
+	/* A peeled-off stream's writes are not the connection's. */
+	if (!mi->peeled)
+		qs->send_sid = id;
 	return st;
 }
 
@@ -461,14 +477,69 @@ static int quic_send_datagram(struct sock *sk, struct msghdr *msg, size_t len,
 	return len;
 }
 
-int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+/* Stream data of one sendmsg(), with the socket locked. */
+static int quic_send_stream_data(struct sock *sk, struct msghdr *msg,
+				 size_t len, struct quic_msg_info *mi,
+				 long timeo)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
-	struct quic_msg_info mi;
 	struct quic_stream *st;
 	size_t copied = 0;
-	long timeo;
 	u32 room;
+	s64 id;
+	int err;
+
+	st = quic_send_stream(sk, mi, &timeo, &err);
+	if (!st)
+		return err;
+	id = st->id;
+	err = 0;
+	while (copied < len) {
+		err = quic_wait(sk, &timeo, quic_cond_writable);
+		if (err)
+			break;
+		/* The stream may have been reset, or ended by another
+		 * writer, while we slept (nothing goes past a FIN, RFC 9000
+		 * section 4.5), or peeled off (peeloff.c).
+		 */
+		if (st != quic_stream_find(&c->streams, id) ||
+		    st->send_state == QUIC_STREAM_SEND_STATE_RESET_SENT ||
+		    st->send.fin) {
+			err = -EPIPE;
+			break;
+		}
+		if (st->peel && !mi->peeled) {
+			err = -EBUSY;
+			break;
+		}
+		room = sk->sk_sndbuf - sk->sk_wmem_queued;
+		room = min_t(size_t, room, len - copied);
+		err = quic_sbuf_append(&st->send, &msg->msg_iter, room,
+				       sk->sk_allocation);
+		if (err)
+			break;
+		WRITE_ONCE(sk->sk_wmem_queued, sk->sk_wmem_queued + room);
+		copied += room;
+		/* The FIN goes with the last data, not in a frame of its own. */
+		if (copied == len && (mi->flags & MSG_STREAM_FIN))
+			st->send.fin = true;
+		quic_stream_queue(&c->streams, st);
+		quic_xmit(sk);
+	}
+	if (!len && !err && (mi->flags & MSG_STREAM_FIN)) {
+		st->send.fin = true;
+		quic_stream_queue(&c->streams, st);
+		quic_xmit(sk);
+	}
+	if (copied)
+		return copied;
+	return err;
+}
+
+int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct quic_msg_info mi;
+	long timeo;
 	int err;
 
 	err = quic_msg_parse(msg, &mi);
@@ -484,50 +555,37 @@ int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		goto out;
 	timeo = sock_sndtimeo(sk, (msg->msg_flags & MSG_DONTWAIT) ||
 			      (mi.flags & MSG_DONTWAIT));
-	if (msg->msg_flags & MSG_DATAGRAM) {
+	if (msg->msg_flags & MSG_DATAGRAM)
 		err = quic_send_datagram(sk, msg, len, timeo);
-		goto out;
-	}
-	st = quic_send_stream(sk, &mi, &timeo, &err);
-	if (!st)
-		goto out;
-	err = 0;
-	while (copied < len) {
-		err = quic_wait(sk, &timeo, quic_cond_writable);
-		if (err)
-			break;
-		/* The stream may have been reset while we slept. */
-		if (st != quic_stream_find(&c->streams, quic_sk(sk)->send_sid) ||
-		    st->send_state == QUIC_STREAM_SEND_STATE_RESET_SENT) {
-			err = -EPIPE;
-			break;
-		}
-		room = sk->sk_sndbuf - sk->sk_wmem_queued;
-		room = min_t(size_t, room, len - copied);
-		err = quic_sbuf_append(&st->send, &msg->msg_iter, room,
-				       sk->sk_allocation);
-		if (err)
-			break;
-		WRITE_ONCE(sk->sk_wmem_queued, sk->sk_wmem_queued + room);
-		copied += room;
-		/* The FIN goes with the last data, not in a frame of its own. */
-		if (copied == len && (mi.flags & MSG_STREAM_FIN))
-			st->send.fin = true;
-		quic_stream_queue(&c->streams, st);
-		quic_xmit(sk);
-	}
-	if (!len && !err && (mi.flags & MSG_STREAM_FIN)) {
-		st->send.fin = true;
-		quic_stream_queue(&c->streams, st);
-		quic_xmit(sk);
-	}
-	if (copied)
-		err = copied;
-	else if (!len && (mi.flags & MSG_STREAM_FIN))
-		err = 0;
+	else
+		err = quic_send_stream_data(sk, msg, len, &mi, timeo);
 out:
 	release_sock(sk);
 	return err;
+}
+
+/**
+ * quic_stream_sendmsg - send() on a peeled-off stream
+ * @sk: the connection's socket, locked
+ * @msg: the data
+ * @len: its length
+ * @id: the stream
+ * @flags: %MSG_STREAM_FIN to end the stream after the data
+ * @timeo: how long to wait for buffer space
+ *
+ * Return: bytes queued, or a negative errno.
+ */
+int quic_stream_sendmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			s64 id, u32 flags, long timeo)
+{
+	struct quic_msg_info mi = {
+		.stream_id = id, .flags = flags, .level = -1,
+		.has_stream = true, .peeled = true,
+	};
+
+	if (!quic_sendable(sk))
+		return -ENOTCONN;
+	return quic_send_stream_data(sk, msg, len, &mi, timeo);
 }
 
 /* RFC 9000 section 4.2 leaves the size of the windows to the receiver.
@@ -653,17 +711,30 @@ static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
 	return n;
 }
 
-/* Stream data: as much of one stream as fits, then the stream info. */
-static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
-			    struct sk_buff *skb, int flags)
+/**
+ * quic_recv_stream_queue - read stream data from a receive queue
+ * @sk: the connection's socket, locked
+ * @q: its receive queue, or a peeled-off stream's
+ * @msg: where to
+ * @len: room there
+ * @skb: the first buffer of @q, stream data
+ * @flags: recvmsg() flags
+ * @fin: set when the read took the stream's end
+ *
+ * As much of one stream as fits; the windows reopen as it is read.
+ *
+ * Return: bytes read, or -EFAULT.
+ */
+int quic_recv_stream_queue(struct sock *sk, struct sk_buff_head *q,
+			   struct msghdr *msg, size_t len, struct sk_buff *skb,
+			   int flags, bool *fin)
 {
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	s64 id = quic_rbuf_cb(skb)->stream_id;
-	struct quic_stream_info si = { .stream_id = id };
 	struct quic_stream *st = quic_stream_find(&c->streams, id);
 	size_t copied = 0, n;
-	bool fin = false;
 
+	*fin = false;
 	while (skb && copied < len) {
 		n = min_t(size_t, len - copied, skb->len);
 		if (skb_copy_datagram_msg(skb, 0, msg, n))
@@ -676,38 +747,54 @@ static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 			quic_recv_credit(sk, st, n);
 			break;
 		}
-		fin = quic_rbuf_cb(skb)->fin;
-		__skb_unlink(skb, &sk->sk_receive_queue);
+		*fin = quic_rbuf_cb(skb)->fin;
+		__skb_unlink(skb, q);
 		kfree_skb(skb);
 		quic_recv_credit(sk, st, n);
-		if (fin)
+		if (*fin)
 			break;
-		skb = skb_peek(&sk->sk_receive_queue);
+		skb = skb_peek(q);
 		if (skb && (quic_rbuf_cb(skb)->event ||
 			    quic_rbuf_cb(skb)->stream_id != id))
 			break;
 	}
 	/* A FIN that arrived on its own ends this read too. */
-	skb = skb_peek(&sk->sk_receive_queue);
-	if (!fin && !(flags & MSG_PEEK) && skb && !skb->len &&
+	skb = skb_peek(q);
+	if (!*fin && !(flags & MSG_PEEK) && skb && !skb->len &&
 	    !quic_rbuf_cb(skb)->event && quic_rbuf_cb(skb)->stream_id == id &&
 	    quic_rbuf_cb(skb)->fin) {
-		fin = true;
-		__skb_unlink(skb, &sk->sk_receive_queue);
+		*fin = true;
+		__skb_unlink(skb, q);
 		kfree_skb(skb);
 	}
+	if (*fin && st) {
+		st->recv_state = QUIC_STREAM_RECV_STATE_READ;
+		quic_sock_uncharge(sk, quic_stream_maybe_free(&c->streams, st));
+	}
+	quic_xmit(sk);
+	return copied;
+}
+
+/* Stream data: as much of one stream as fits, then the stream info. */
+static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			    struct sk_buff *skb, int flags)
+{
+	struct quic_stream_info si = {
+		.stream_id = quic_rbuf_cb(skb)->stream_id,
+	};
+	bool fin;
+	int n;
+
+	n = quic_recv_stream_queue(sk, &sk->sk_receive_queue, msg, len, skb,
+				   flags, &fin);
+	if (n < 0)
+		return n;
 	if (fin) {
 		si.stream_flags |= MSG_STREAM_FIN;
 		msg->msg_flags |= MSG_EOR;
-		if (st) {
-			st->recv_state = QUIC_STREAM_RECV_STATE_READ;
-			quic_sock_uncharge(sk, quic_stream_maybe_free(&c->streams,
-								      st));
-		}
 	}
 	put_cmsg(msg, SOL_QUIC, QUIC_STREAM_INFO, sizeof(si), &si);
-	quic_xmit(sk);
-	return copied;
+	return n;
 }
 
 /* Something for a reader: data, an event, an error or the end. */

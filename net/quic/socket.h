@@ -131,6 +131,17 @@ u32 quic_dgram_max(struct sock *sk);
 u32 quic_dgram_purge(struct sock *sk);
 void quic_sock_uncharge(struct sock *sk, u32 bytes);
 void quic_sock_purge_stream(struct sock *sk, s64 id);
+int quic_stream_sendmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			s64 id, u32 flags, long timeo);
+int quic_recv_stream_queue(struct sock *sk, struct sk_buff_head *q,
+			   struct msghdr *msg, size_t len, struct sk_buff *skb,
+			   int flags, bool *fin);
+
+/* peeloff.c */
+int quic_peel_stream(struct sock *sk, int len, char __user *optval,
+		     int __user *optlen);
+bool quic_peel_queue_rcv(struct sock *sk, struct sk_buff *skb);
+void quic_peel_purge(struct sock *sk, s64 id);
 void quic_recv_credit(struct sock *sk, struct quic_stream *st, u64 n);
 bool quic_sock_writable(const struct sock *sk);
 void quic_stream_write_space(struct sock *sk);

@@ -910,6 +910,9 @@ int quic_getsockopt(struct sock *sk, int level, int optname,
 	case QUIC_SOCKOPT_CONNECTION_ID:
 		err = quic_sockopt_get_cid(sk, len, optval, optlen);
 		break;
+	case QUIC_SOCKOPT_STREAM_PEELOFF:
+		err = quic_peel_stream(sk, len, optval, optlen);
+		break;
 	default:
 		err = -EOPNOTSUPP;
 		break;

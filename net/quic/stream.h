@@ -14,6 +14,8 @@
 #include "buffer.h"
 #include "varint.h"
 
+struct sock;
+
 /**
  * struct quic_stream - one stream
  * @id: stream ID
@@ -38,6 +40,7 @@
  * @reset_acked: our RESET_STREAM was acknowledged
  * @can_send: the stream has a sending part
  * @can_recv: the stream has a receiving part
+ * @peel: its peeled-off socket (QUIC_SOCKOPT_STREAM_PEELOFF), or NULL
  */
 struct quic_stream {
 	s64			id;
@@ -62,6 +65,7 @@ struct quic_stream {
 	bool			reset_acked;
 	bool			can_send;
 	bool			can_recv;
+	struct sock		*peel;
 };
 
 /**
