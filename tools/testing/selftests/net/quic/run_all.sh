@@ -22,7 +22,7 @@ fi
 [ "$jobs" = 1 ] || [ "$jobs" = 2 ] || { echo "run_all.sh: -j 1 or 2" >&2; exit 2; }
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(quic_socket quic_bind quic_sockopt quic_module.sh quic_ktests.sh
-	quic_conn quic_keyupdate quic_datagram quic_version quic_ticket quic_early quic_plain quic_ecn quic_pmtu quic_migrate quic_retry quic_handshake quic_inject quic_netem quic_gso quic_apps.sh)
+	quic_conn quic_keyupdate quic_datagram quic_version quic_ticket quic_early quic_plain quic_ecn quic_pmtu quic_migrate quic_retry quic_handshake quic_inject quic_netem quic_gso quic_peeloff quic_apps.sh)
 # The second lane: suites in network namespaces of their own (quic_ns.h,
 # quic_apps.sh). quic_pmtu and quic_migrate are too, but run in the first
 # lane, which would be the shorter one with them (debug lane: about 1000
