@@ -81,8 +81,11 @@ DEBUG_SRCS := Kbuild include net tools/testing/vm/tests $(KMOD)
 
 debug-modules: debug-kernel
 	@mkdir -p $(DEBUG_BUILD)
+	# Copies get the time of the copy, not the source's (no rsync -t):
+	# a source edited while an earlier build compiled its old copy would
+	# otherwise look older than that object and never be rebuilt.
 	git ls-files -z --cached --others --exclude-standard $(DEBUG_SRCS) | \
-		rsync -a --from0 --files-from=- . $(DEBUG_BUILD)/
+		rsync -rlp --checksum --from0 --files-from=- . $(DEBUG_BUILD)/
 	$(MAKE) -C $$($(VM)/build-kernel --print-dir) M=$(DEBUG_BUILD) \
 		CONFIG_QUIC=m CONFIG_DEBUG_INFO_BTF_MODULES= W=$(W) modules
 	$(MAKE) -C $(DEBUG_BUILD)/tools/testing/vm/tests \
