@@ -254,6 +254,7 @@ static void quic_timer_run(struct sock *sk, int which)
 		quic_path_timeout(sk);
 		break;
 	case QUIC_DEFER_PACE:
+	case QUIC_DEFER_XMIT:
 		quic_xmit(sk);
 		break;
 	}
@@ -338,7 +339,7 @@ void quic_release_cb(struct sock *sk)
 	struct quic_conn *c = &quic_sk(sk)->conn;
 	int which;
 
-	for (which = QUIC_DEFER_LOSS; which <= QUIC_DEFER_PACE; which++) {
+	for (which = QUIC_DEFER_LOSS; which <= QUIC_DEFER_XMIT; which++) {
 		if (test_and_clear_bit(which, &c->deferred)) {
 			quic_timer_run(sk, which);
 			__sock_put(sk);

@@ -180,6 +180,7 @@ enum {
 	QUIC_DEFER_IDLE,
 	QUIC_DEFER_PATH,
 	QUIC_DEFER_PACE,
+	QUIC_DEFER_XMIT,	/* packets came through the backlog */
 };
 
 /**

@@ -783,7 +783,18 @@ static int __quic_rcv(struct sock *sk, struct sk_buff *skb, bool count)
 			break;
 		offset += hdr.len;
 	}
-	quic_xmit(sk);
+	/* Datagrams queued on the backlog while user space held the socket
+	 * are answered together, once the backlog is drained
+	 * (quic_release_cb()): one ACK for the lot rather than one per two
+	 * packets, and whatever the ACKs they carried let us send, in one
+	 * burst that UDP GSO can batch.
+	 */
+	if (sock_owned_by_user(sk)) {
+		if (!test_and_set_bit(QUIC_DEFER_XMIT, &c->deferred))
+			sock_hold(sk);
+	} else {
+		quic_xmit(sk);
+	}
 out:
 	kfree_skb(skb);
 	return 0;
