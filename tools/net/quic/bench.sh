@@ -15,7 +15,9 @@
 # measured, "quic ktls tcp noenc"), BENCH_HANDSHAKES (50),
 # BENCH_IDLE (100 connections), BENCH_JSON (file for the JSON),
 # BENCH_SYSCTL (settings for both namespaces, as "net.quic.gso=0
-# net.quic.pacing=0", to measure what one of them is worth). The VM
+# net.quic.pacing=0", to measure what one of them is worth),
+# BENCH_PROFILE (1: also profile a QUIC run of the largest size at the
+# first MTU with perf, both ends, and print where the CPU went). The VM
 # runner does not pass these through; set them inside it instead:
 #   tools/testing/vm/run -- env BENCH_TIME=1 tools/net/quic/bench.sh
 # Under TCG the figures are low and noisy: compare the columns of a row,
@@ -231,6 +233,29 @@ for mtu in "${mtus[@]}"; do
 		echo "$line"
 	done
 done
+
+# Where the CPU goes in a QUIC run: perf samples the whole VM (both ends
+# share its CPUs) on the software clock, as TCG has no PMU.
+if [ -n "${BENCH_PROFILE:-}" ] && measured quic; then
+	if command -v perf > /dev/null; then
+		echo "== profile: QUIC, MTU ${mtus[0]}, ${sizes[-1]} writes, ${secs} s, both ends (perf record -a -e cpu-clock)"
+		ip -n $srv link set veth0 mtu "${mtus[0]}"
+		ip -n $cli link set veth1 mtu "${mtus[0]}"
+		read -r -a extra <<< "${opts[quic]}"
+		if perf record -q -a -e cpu-clock -o "$tmp/perf.data" -- \
+			ip netns exec $cli "$perf" -c "$saddr:${port[quic]}" \
+			"${extra[@]}" -t "$secs" -l "${sizes[-1]}" \
+			> profile.out 2> profile.err; then
+			perf report -q -i "$tmp/perf.data" --stdio --sort sym \
+				--percent-limit 1 2> /dev/null | grep -v '^$' |
+				head -n 40
+		else
+			note "profile run failed: $(tail -n 3 profile.err)"
+		fi
+	else
+		note "BENCH_PROFILE: perf is not installed (Debian: linux-perf)"
+	fi
+fi
 
 echo "== connection set-up: $nhs connections one after another"
 declare -A hs
