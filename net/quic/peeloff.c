@@ -102,6 +102,28 @@ void quic_peel_purge(struct sock *sk, s64 id)
 	sk->sk_data_ready(sk);
 }
 
+/* The stream's FIN, unless its sending part already ended or was reset. */
+static void quic_peel_end_send(struct quic_conn *c, struct quic_stream *st)
+{
+	if (!st || !st->can_send || st->send.fin ||
+	    st->send_state == QUIC_STREAM_SEND_STATE_RESET_SENT ||
+	    st->send_state == QUIC_STREAM_SEND_STATE_RESET_RECVD)
+		return;
+	st->send.fin = true;
+	quic_stream_queue(&c->streams, st);
+}
+
+/* STOP_SENDING (code 0) for a receiving part still receiving. */
+static void quic_peel_stop_recv(struct quic_conn *c, struct quic_stream *st)
+{
+	if (!st || !st->can_recv ||
+	    st->recv_state != QUIC_STREAM_RECV_STATE_RECV)
+		return;
+	st->stop_code = 0;
+	st->stop_pending = true;
+	quic_stream_queue(&c->streams, st);
+}
+
 /* SHUT_RD: the stream's unread data is dropped, and counts as read for
  * flow control (RFC 9000 section 4.5 has the peer's reset do the same).
  */
@@ -148,18 +170,9 @@ static void quic_peel_detach(struct sock *sk, struct quic_peel *p)
 	}
 	if (sk->sk_state != QUIC_SS_ESTABLISHED)
 		return;
-	if (st->can_send && !st->send.fin &&
-	    st->send_state != QUIC_STREAM_SEND_STATE_RESET_SENT &&
-	    st->send_state != QUIC_STREAM_SEND_STATE_RESET_RECVD) {
-		st->send.fin = true;
-		quic_stream_queue(&c->streams, st);
-	}
-	if (st->can_recv && st->recv_state == QUIC_STREAM_RECV_STATE_RECV &&
-	    !p->recv_done) {
-		st->stop_code = 0;
-		st->stop_pending = true;
-		quic_stream_queue(&c->streams, st);
-	}
+	quic_peel_end_send(c, st);
+	if (!p->recv_done)
+		quic_peel_stop_recv(c, st);
 	quic_xmit(sk);
 }
 
@@ -307,21 +320,11 @@ static int quic_peel_shutdown(struct socket *sock, int how)
 	st = quic_stream_find(&c->streams, p->id);
 	if ((how & SEND_SHUTDOWN) && !p->send_done) {
 		WRITE_ONCE(p->send_done, true);
-		if (st && st->can_send && !st->send.fin &&
-		    st->send_state != QUIC_STREAM_SEND_STATE_RESET_SENT &&
-		    st->send_state != QUIC_STREAM_SEND_STATE_RESET_RECVD) {
-			st->send.fin = true;
-			quic_stream_queue(&c->streams, st);
-		}
+		quic_peel_end_send(c, st);
 	}
 	if ((how & RCV_SHUTDOWN) && !p->recv_done) {
 		WRITE_ONCE(p->recv_done, true);
-		if (st && st->can_recv &&
-		    st->recv_state == QUIC_STREAM_RECV_STATE_RECV) {
-			st->stop_code = 0;
-			st->stop_pending = true;
-			quic_stream_queue(&c->streams, st);
-		}
+		quic_peel_stop_recv(c, st);
 		quic_peel_drop(sk, p, st);
 	}
 	quic_xmit(sk);
