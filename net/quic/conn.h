@@ -257,6 +257,7 @@ struct quic_compat_vn {
  * @user_close_code: error code set with QUIC_SOCKOPT_CONNECTION_CLOSE
  * @user_close_frame: its frame type
  * @user_close_reason: its reason phrase
+ * @user_close_app: @user_close_code is an application error (frame 0x1d)
  * @user_close_set: close() sends @user_close_code
  * @peer_close: the peer's CONNECTION_CLOSE, for the socket option
  * @peer_close_reason: its reason phrase
@@ -343,6 +344,7 @@ struct quic_conn {
 	u32			user_close_code;
 	u8			user_close_frame;
 	char			user_close_reason[64];
+	bool			user_close_app;
 	bool			user_close_set;
 	struct quic_connection_close peer_close;
 	char			peer_close_reason[64];

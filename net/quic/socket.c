@@ -102,12 +102,9 @@ static void quic_close(struct sock *sk, long timeout)
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	if (c->initialised && c->user_close_set) {
-		u32 code = c->user_close_code;
-
 		/* RFC 9001 section 4.8: TLS alerts are transport errors. */
-		quic_conn_close(sk, code, c->user_close_frame,
-				c->user_close_reason,
-				code < QUIC_TRANSPORT_ERROR_CRYPTO || code > 0x1ff);
+		quic_conn_close(sk, c->user_close_code, c->user_close_frame,
+				c->user_close_reason, c->user_close_app);
 	} else if (c->initialised) {
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_NONE, 0, "", true);
 	}

@@ -487,8 +487,11 @@ static int quic_sockopt_get_param_ext(struct sock *sk, int len,
 }
 
 /* QUIC_SOCKOPT_CONNECTION_CLOSE: set, the error code and phrase close()
- * sends (a TLS alert code, 0x100-0x1ff, goes as a transport error, RFC 9001
- * section 4.8); get, what the peer closed the connection with.
+ * sends; get, what the peer closed the connection with. Set during the
+ * handshake, a code of 0x100-0x1ff is a TLS alert and goes as a transport
+ * error (RFC 9001 section 4.8); once the connection is established every
+ * code is the application's (RFC 9000 section 20.2: HTTP/3's own codes are
+ * 0x100-0x110, RFC 9114 section 8.1).
  */
 static int quic_sockopt_set_close(struct sock *sk, sockptr_t optval,
 				  unsigned int optlen)
@@ -515,6 +518,9 @@ static int quic_sockopt_set_close(struct sock *sk, sockptr_t optval,
 	memcpy(c->user_close_reason, reason, sizeof(reason));
 	c->user_close_code = cc.errcode;
 	c->user_close_frame = cc.frame;
+	c->user_close_app = sk->sk_state == QUIC_SS_ESTABLISHED ||
+			    cc.errcode < QUIC_TRANSPORT_ERROR_CRYPTO ||
+			    cc.errcode > 0x1ff;
 	c->user_close_set = true;
 	return 0;
 }

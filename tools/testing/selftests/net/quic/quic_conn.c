@@ -182,6 +182,32 @@ TEST_F(conn, close_seen_by_peer)
 }
 
 /*
+ * Once established, a code in 0x100-0x1ff is the application's, not a TLS
+ * alert: HTTP/3 closes with H3_NO_ERROR (0x100, RFC 9114 section 8.1).
+ * It must go in an application CONNECTION_CLOSE (0x1d), which the peer
+ * reads as ECONNRESET; a transport CRYPTO_ERROR would read ECONNREFUSED.
+ */
+TEST_F(conn, established_close_code_0x100_is_application)
+{
+	struct quic_connection_close cc = { .errcode = 0x100 }, got = {};
+	socklen_t len = sizeof(got);
+	char buf[16];
+	int64_t sid;
+	uint32_t flags;
+
+	ASSERT_EQ(0, connect_and_handshake(self)) TH_LOG("%s", fake_err);
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_QUIC,
+				QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, sizeof(cc)));
+	close(self->cli);
+	self->cli = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	EXPECT_EQ(-1, fake_recv_stream(self->srv, buf, sizeof(buf), &sid, &flags));
+	EXPECT_EQ(ECONNRESET, errno);
+	ASSERT_EQ(0, getsockopt(self->srv, SOL_QUIC,
+				QUIC_SOCKOPT_CONNECTION_CLOSE, &got, &len));
+	EXPECT_EQ(0x100U, got.errcode);
+}
+
+/*
  * Streams the peer resets are freed and give their credit back: 150
  * unidirectional streams reset one after the other fit in a limit of 100,
  * and the data they carried reaches the reader only if read before the
