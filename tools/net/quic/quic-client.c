@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * quic-client: fetch files over in-kernel QUIC with HTTP/0.9
- * ("hq-interop"). All URLs name one server; they share one connection,
- * each on a bidirectional stream of its own. Every request is sent first,
- * then the responses are read as they come, whatever their stream, and
- * saved to OUTPUT/<basename>. Prints the size, time and rate of each
- * file and of the whole.
+ * quic-client: fetch files over in-kernel QUIC with HTTP/3 ("h3", RFC
+ * 9114, framing and QPACK by libnghttp3) or HTTP/0.9 ("hq-interop"),
+ * whichever ALPN the server chose. All URLs name one server; they share
+ * one connection, each on a bidirectional stream of its own. The
+ * requests are sent first, then the responses are read as they come,
+ * whatever their stream, and saved to OUTPUT/<basename>. Prints the
+ * size, time and rate of each file and of the whole.
  *
- * A response is complete when its stream ends with FIN; a stream the
- * server resets (quic-server does so for a missing file) or a connection
- * that ends first is a failure, and so is the exit status.
+ * A response is complete when its stream ends with FIN (HTTP/3: after a
+ * 200 response); a stream the server resets (quic-server does so for a
+ * missing file in HTTP/0.9), another HTTP/3 status or a connection that
+ * ends first is a failure, and so is the exit status.
  */
 
 #include <errno.h>
@@ -31,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <netinet/quic.h>
+#include "h3.h"
 
 #define HQ_BUF			(256 * 1024)
 #define HQ_REQUEST_MAX		4000	/* path; quic-server takes 4096 */
@@ -52,6 +55,8 @@ struct fetch {
 	bool		sent;
 	bool		done;
 	bool		failed;
+	bool		closed;		/* HTTP/3: nghttp3 let go of it */
+	int		status;		/* HTTP/3: the response's :status */
 };
 
 static struct {
@@ -62,10 +67,12 @@ static struct {
 	const char	*ciphers;
 	uint32_t	version;
 	uint64_t	key_update;	/* bytes between key updates */
+	const char	*migrate;	/* local address to move to */
+	uint64_t	migrate_after;	/* bytes received before moving */
 	int		zerortt;
 	int		insecure;
 	int		verbose;
-} cfg = { .output = ".", .alpn = "hq-interop" };
+} cfg = { .output = ".", .alpn = "hq-interop", .migrate_after = 1 << 20 };
 
 static struct fetch *fetches;
 static unsigned int nfetch;
@@ -75,22 +82,29 @@ static uint64_t received, next_update;	/* bytes: all files, key update */
 static unsigned int nopen, open_max;	/* output files open, at most */
 static unsigned int key_updates;
 static bool key_update_failed;
+static bool migrated;
+static bool http3;		/* the ALPN is "h3" */
+static nghttp3_conn *h3;
+static unsigned int h3_window;	/* requests in progress, at most */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: quic-client [--ca FILE | --insecure] [--output DIR] [--alpn LIST]\n"
 "                   [--session FILE [--0rtt]] [--cipher LIST]\n"
-"                   [--quic-version 1|2] [--key-update BYTES] [-v] URL...\n"
-"Fetch https://HOST:PORT/path URLs of one server over one QUIC connection\n"
-"with HTTP/0.9 (hq-interop), each on its own stream, in parallel.\n"
+"                   [--quic-version 1|2] [--key-update BYTES]\n"
+"                   [--migrate ADDR [--migrate-after BYTES]] [-v] URL...\n"
+"Fetch https://HOST:PORT/path URLs of one server over one QUIC connection,\n"
+"each on its own stream, in parallel, with HTTP/3 (ALPN h3) or HTTP/0.9\n"
+"(hq-interop), whichever the server chose of the ALPN list.\n"
 "\n"
 "  -C, --ca FILE      trust the PEM CA certificates of FILE (default: the\n"
 "                     system's trust store)\n"
 "  -k, --insecure     do not verify the server's certificate\n"
 "  -o, --output DIR   save each file as DIR/<basename of its path>\n"
 "                     (default .)\n"
-"  -a, --alpn LIST    comma-separated ALPN list (default hq-interop)\n"
+"  -a, --alpn LIST    comma-separated ALPN list, in order of preference:\n"
+"                     h3, hq-interop (default hq-interop)\n"
 "  -s, --session FILE resume the TLS session saved in FILE if it holds one,\n"
 "                     then save this connection's there; prints whether\n"
 "                     the session was resumed\n"
@@ -102,6 +116,9 @@ static void usage(FILE *f)
 "                     (RFC 9369)\n"
 "  -u, --key-update BYTES  update the 1-RTT keys after every BYTES received\n"
 "                     (RFC 9001 section 6); prints how many updates went\n"
+"  -m, --migrate ADDR move the connection to local address ADDR (RFC 9000\n"
+"                     section 9) once --migrate-after bytes arrived\n"
+"  -M, --migrate-after BYTES  (default 1048576)\n"
 "  -v, --verbose      more detail (twice: libquic's handshake log)\n"
 "  -h, --help         this text\n"
 "\n"
@@ -374,6 +391,13 @@ static int handshake(int fd)
 	if (cfg.zerortt && resumed)
 		printf("0-RTT: %s\n", early ? "accepted" : "rejected");
 	getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_ALPN, alpn, &len);
+	/* Requests sent in 0-RTT chose the protocol already. */
+	if (h3 && strcmp(alpn, H3_ALPN)) {
+		err_msg("the server chose ALPN %s, not the %s of the 0-RTT requests",
+			alpn, H3_ALPN);
+		return -1;
+	}
+	http3 = !strcmp(alpn, H3_ALPN);
 	if (cfg.verbose) {
 		struct quic_config qc = {};
 		socklen_t qlen = sizeof(qc);
@@ -417,6 +441,26 @@ static void fetch_fail(struct fetch *f)
 }
 
 /*
+ * Each file in progress holds a descriptor: 1 when none is free (the
+ * request waits), 0 when @f's output file is open, -1 on an error.
+ */
+static int fetch_open(struct fetch *f)
+{
+	if (f->fd >= 0)
+		return 0;
+	if (nopen >= open_max)
+		return 1;
+	f->fd = open(f->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0) {
+		err_msg("%s: %s", f->out, strerror(errno));
+		return -1;
+	}
+	f->created = true;
+	nopen++;
+	return 0;
+}
+
+/*
  * Send the requests not sent yet, in stream order. Returns the number
  * still waiting (for the server's stream credit), or -1 on an error.
  */
@@ -428,7 +472,7 @@ static int send_requests(int fd)
 	for (i = 0; i < nfetch; i++) {
 		struct fetch *f = &fetches[i];
 		ssize_t n;
-		int len;
+		int len, ret;
 
 		if (f->sent || f->failed)
 			continue;
@@ -438,20 +482,12 @@ static int send_requests(int fd)
 		}
 		/* setup_fetches() made sure that the line fits. */
 		len = snprintf(line, sizeof(line), "GET %s\r\n", f->path);
-		/* Each file in progress holds a descriptor: the rest wait. */
-		if (f->fd < 0 && nopen >= open_max) {
+		ret = fetch_open(f);
+		if (ret < 0)
+			return -1;
+		if (ret) {
 			waiting++;
 			continue;
-		}
-		if (f->fd < 0) {
-			f->fd = open(f->out, O_WRONLY | O_CREAT | O_TRUNC |
-				     O_CLOEXEC, 0644);
-			if (f->fd < 0) {
-				err_msg("%s: %s", f->out, strerror(errno));
-				return -1;
-			}
-			f->created = true;
-			nopen++;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &f->start);
 		n = quic_sendmsg(fd, line, len, f->sid,
@@ -540,6 +576,10 @@ static void on_event(const unsigned char *buf, ssize_t n)
 	err_msg("%s: the server reset the stream with error %u%s", f->url,
 		u.errcode, reset_reason(u.errcode));
 	fetch_fail(f);
+	if (h3 && !f->closed) {
+		f->closed = true;
+		nghttp3_conn_close_stream(h3, u.id, u.errcode);
+	}
 }
 
 /*
@@ -561,6 +601,40 @@ static void key_update(int fd)
 	}
 	key_updates++;
 	next_update = received + cfg.key_update;
+}
+
+/*
+ * --migrate: once cfg.migrate_after bytes arrived, move to the local
+ * address cfg.migrate (port 0: any); the kernel validates the new path
+ * (RFC 9000 section 9.2). Tried once; a failure is told and the transfer
+ * goes on where it was.
+ */
+static void migrate(int fd)
+{
+	struct addrinfo hints = {
+		.ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
+	}, *res;
+	int ret;
+
+	if (!cfg.migrate || migrated || received < cfg.migrate_after)
+		return;
+	migrated = true;
+	ret = getaddrinfo(cfg.migrate, "0", &hints, &res);
+	if (ret) {
+		err_msg("--migrate %s: %s", cfg.migrate, gai_strerror(ret));
+		status = 1;
+		return;
+	}
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION,
+		       res->ai_addr, res->ai_addrlen)) {
+		err_msg("migrating to %s: %s", cfg.migrate, strerror(errno));
+		status = 1;
+	} else {
+		printf("migrated to %s after %llu bytes\n", cfg.migrate,
+		       (unsigned long long)received);
+	}
+	freeaddrinfo(res);
 }
 
 /*
@@ -607,6 +681,7 @@ static int read_responses(int fd, unsigned char *buf)
 		f->bytes += n;
 		received += n;
 		key_update(fd);
+		migrate(fd);
 		if (flags & MSG_STREAM_FIN)
 			fetch_done(f);
 	}
@@ -648,6 +723,346 @@ static int transfer(int fd)
 		if (!pfd.revents)
 			continue;
 		ret = read_responses(fd, buf);
+		if (ret < 0)
+			break;
+		if (!ret) {
+			if (outstanding()) {
+				err_msg("connection closed, %u of %u responses incomplete",
+					outstanding(), nfetch);
+				explain_close(fd);
+				ret = -1;
+			}
+			break;
+		}
+		ret = 0;
+	}
+	free(buf);
+	return ret;
+}
+
+/*
+ * HTTP/3 (RFC 9114), when the ALPN is "h3": each URL is a GET request on
+ * a bidirectional stream of its own (section 4.1); the DATA frames of the
+ * response go to the file, which is complete when its stream ends after
+ * a 200 response. libnghttp3 does the framing and QPACK (RFC 9204).
+ */
+static int h3_fd = -1;
+
+static int h3_on_header(nghttp3_conn *conn, int64_t sid, int32_t token,
+			nghttp3_rcbuf *name, nghttp3_rcbuf *value,
+			uint8_t flags, void *conn_data, void *stream_data)
+{
+	nghttp3_vec v = nghttp3_rcbuf_get_buf(value);
+	struct fetch *f = stream_data;
+	char num[4];
+
+	(void)conn; (void)sid; (void)name; (void)flags; (void)conn_data;
+	if (!f || token != NGHTTP3_QPACK_TOKEN__STATUS)
+		return 0;
+	/* nghttp3 checked that it is three digits (section 4.3.2). */
+	memcpy(num, v.base, v.len < 3 ? v.len : 3);
+	num[v.len < 3 ? v.len : 3] = '\0';
+	f->status = atoi(num);
+	return 0;
+}
+
+static int h3_on_end_headers(nghttp3_conn *conn, int64_t sid, int fin,
+			     void *conn_data, void *stream_data)
+{
+	struct fetch *f = stream_data;
+
+	(void)conn; (void)sid; (void)fin; (void)conn_data;
+	if (!f || f->failed)
+		return 0;
+	/* Section 4.1: interim (1xx) responses come before the final one. */
+	if (f->status >= 100 && f->status < 200) {
+		f->status = 0;
+		return 0;
+	}
+	if (f->status != 200) {
+		err_msg("%s: the server answered %d", f->url, f->status);
+		fetch_fail(f);
+	}
+	return 0;
+}
+
+static int h3_on_data(nghttp3_conn *conn, int64_t sid, const uint8_t *data,
+		      size_t len, void *conn_data, void *stream_data)
+{
+	struct fetch *f = stream_data;
+
+	(void)conn; (void)sid; (void)conn_data;
+	if (!f || f->done || f->failed)
+		return 0;
+	if (write_all(f, data, len))
+		return NGHTTP3_ERR_CALLBACK_FAILURE;
+	f->bytes += len;
+	received += len;
+	key_update(h3_fd);
+	migrate(h3_fd);
+	return 0;
+}
+
+static int h3_on_end_stream(nghttp3_conn *conn, int64_t sid,
+			    void *conn_data, void *stream_data)
+{
+	struct fetch *f = stream_data;
+
+	(void)conn; (void)sid; (void)conn_data;
+	if (!f || f->done || f->failed)
+		return 0;
+	if (f->status != 200) {
+		err_msg("%s: the response ended without a final status",
+			f->url);
+		fetch_fail(f);
+		return 0;
+	}
+	fetch_done(f);
+	return 0;
+}
+
+static int h3_on_close(nghttp3_conn *conn, int64_t sid, uint64_t code,
+		       void *conn_data, void *stream_data)
+{
+	struct fetch *f = stream_data;
+
+	(void)conn; (void)conn_data;
+	if (!f)
+		return 0;
+	f->closed = true;
+	if (!f->done && !f->failed) {
+		err_msg("%s: stream %lld closed with error %#llx before the response ended",
+			f->url, (long long)sid, (unsigned long long)code);
+		fetch_fail(f);
+	}
+	return 0;
+}
+
+/* nghttp3 wants a stream stopped or reset (section 4.1.1). */
+static int h3_stream_error(int opt, int64_t sid, uint64_t code)
+{
+	struct quic_errinfo ei = { .stream_id = sid, .errcode = code };
+
+	if (setsockopt(h3_fd, SOL_QUIC, opt, &ei, sizeof(ei)) &&
+	    errno != EINVAL && errno != ENOENT)
+		return NGHTTP3_ERR_CALLBACK_FAILURE;
+	return 0;
+}
+
+static int h3_on_stop_sending(nghttp3_conn *conn, int64_t sid, uint64_t code,
+			      void *conn_data, void *stream_data)
+{
+	(void)conn; (void)conn_data; (void)stream_data;
+	return h3_stream_error(QUIC_SOCKOPT_STREAM_STOP_SENDING, sid, code);
+}
+
+static int h3_on_reset_stream(nghttp3_conn *conn, int64_t sid, uint64_t code,
+			      void *conn_data, void *stream_data)
+{
+	(void)conn; (void)conn_data; (void)stream_data;
+	return h3_stream_error(QUIC_SOCKOPT_STREAM_RESET, sid, code);
+}
+
+/* As many requests at once as the server lets us open streams. */
+static void h3_set_window(int fd)
+{
+	struct quic_transport_param tp = { .remote = 1 };
+	socklen_t len = sizeof(tp);
+
+	h3_window = 64;
+	if (!getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp,
+			&len) && tp.max_streams_bidi &&
+	    tp.max_streams_bidi < h3_window)
+		h3_window = tp.max_streams_bidi;
+}
+
+/* 0-RTT requests go out before the ALPN is known: the first one offered. */
+static bool first_alpn_is_h3(void)
+{
+	size_t n = strcspn(cfg.alpn, ",");
+
+	return n == strlen(H3_ALPN) && !strncmp(cfg.alpn, H3_ALPN, n);
+}
+
+static int h3_setup(int fd)
+{
+	static const nghttp3_callbacks cb = {
+		.stream_close = h3_on_close,
+		.recv_data = h3_on_data,
+		.recv_header = h3_on_header,
+		.end_headers = h3_on_end_headers,
+		.stop_sending = h3_on_stop_sending,
+		.end_stream = h3_on_end_stream,
+		.reset_stream = h3_on_reset_stream,
+	};
+	nghttp3_settings settings;
+	int ret;
+
+	nghttp3_settings_default(&settings);
+	ret = nghttp3_conn_client_new(&h3, &cb, &settings, NULL, NULL);
+	if (!ret)
+		ret = h3_open_streams(h3, false);
+	if (ret) {
+		err_msg("HTTP/3: %s", nghttp3_strerror(ret));
+		return -1;
+	}
+	h3_fd = fd;
+	h3_set_window(fd);
+	return 0;
+}
+
+static unsigned int h3_in_progress(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nfetch; i++)
+		n += fetches[i].sent && !fetches[i].done && !fetches[i].failed;
+	return n;
+}
+
+/* Section 4.3.1: the request's pseudo-header fields. */
+static int h3_request(struct fetch *f)
+{
+	char authority[300];
+	const char *fmt = strchr(host, ':') ? "[%s]:%s" : "%s:%s";
+	nghttp3_nv nv[] = {
+		{ (uint8_t *)":method", (uint8_t *)"GET", 7, 3, 0 },
+		{ (uint8_t *)":scheme", (uint8_t *)"https", 7, 5, 0 },
+		{ (uint8_t *)":authority", (uint8_t *)authority, 10, 0, 0 },
+		{ (uint8_t *)":path", (uint8_t *)f->path, 5, strlen(f->path),
+		  0 },
+		{ (uint8_t *)"user-agent", (uint8_t *)"quic-client", 10, 11,
+		  0 },
+	};
+	int ret;
+
+	nv[2].valuelen = snprintf(authority, sizeof(authority), fmt, host,
+				  port);
+	ret = nghttp3_conn_submit_request(h3, f->sid, nv, 5, NULL, f);
+	if (ret) {
+		err_msg("%s: HTTP/3: %s", f->url, nghttp3_strerror(ret));
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &f->start);
+	f->sent = true;
+	return 0;
+}
+
+/*
+ * Hand nghttp3 the requests not sent yet, in stream order, and send what
+ * it has. Returns 1 when something waits (the socket or stream credit),
+ * 0 when not, -1 on an error (printed).
+ */
+static int h3_send_requests(int fd)
+{
+	unsigned int i, busy = h3_in_progress();
+	int ret;
+
+	for (i = 0; i < nfetch && busy < h3_window; i++) {
+		struct fetch *f = &fetches[i];
+
+		if (f->sent || f->failed)
+			continue;
+		ret = fetch_open(f);
+		if (ret < 0)
+			return -1;
+		if (ret)
+			break;
+		if (h3_request(f))
+			return -1;
+		busy++;
+	}
+	ret = h3_flush(h3, fd);
+	if (ret == -1) {
+		err_msg("connection to %s port %s: %s", host, port,
+			strerror(errno));
+		explain_close(fd);
+		return -1;
+	}
+	if (ret < 0) {
+		err_msg("HTTP/3: %s", nghttp3_strerror(ret));
+		return -1;
+	}
+	return ret;
+}
+
+/* Let nghttp3 free the streams whose response ended or failed. */
+static void h3_reap(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nfetch; i++) {
+		struct fetch *f = &fetches[i];
+
+		if (f->sent && !f->closed && (f->done || f->failed)) {
+			f->closed = true;
+			h3_stream_done(h3, f->sid);
+		}
+	}
+}
+
+/* Like read_responses(), with the stream data going through nghttp3. */
+static int h3_read(int fd, unsigned char *buf)
+{
+	int i, ret;
+
+	for (i = 0; i < HQ_RECV_BATCH; i++) {
+		uint32_t flags = MSG_DONTWAIT;
+		int64_t sid;
+		ssize_t n;
+
+		n = quic_recvmsg(fd, buf, HQ_BUF, &sid, &flags);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 1;
+			err_msg("connection to %s port %s: %s", host, port,
+				strerror(errno));
+			explain_close(fd);
+			return -1;
+		}
+		if (flags & MSG_NOTIFICATION) {
+			on_event(buf, n);
+			continue;
+		}
+		if (!n && !(flags & MSG_STREAM_FIN))
+			return 0;
+		ret = h3_input(h3, sid, buf, n, flags & MSG_STREAM_FIN);
+		if (ret && nghttp3_err_is_fatal(ret)) {
+			err_msg("HTTP/3 on stream %lld: %s", (long long)sid,
+				nghttp3_strerror(ret));
+			return -1;
+		}
+		h3_reap();
+	}
+	return 1;
+}
+
+static int h3_transfer(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	unsigned char *buf = malloc(HQ_BUF);
+	int waiting, ret = 0;
+
+	if (!buf) {
+		err_msg("out of memory");
+		return -1;
+	}
+	while (outstanding()) {
+		waiting = h3_send_requests(fd);
+		if (waiting < 0) {
+			ret = -1;
+			break;
+		}
+		if (poll(&pfd, 1, waiting ? HQ_RETRY_MS : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			err_msg("poll: %s", strerror(errno));
+			ret = -1;
+			break;
+		}
+		if (!pfd.revents)
+			continue;
+		ret = h3_read(fd, buf);
 		if (ret < 0)
 			break;
 		if (!ret) {
@@ -750,6 +1165,8 @@ int main(int argc, char **argv)
 		{ "cipher",	required_argument, NULL, 'c' },
 		{ "quic-version", required_argument, NULL, 'V' },
 		{ "key-update",	required_argument, NULL, 'u' },
+		{ "migrate",	required_argument, NULL, 'm' },
+		{ "migrate-after", required_argument, NULL, 'M' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{}
@@ -758,7 +1175,7 @@ int main(int argc, char **argv)
 	struct stat sb;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "C:ko:a:s:0c:V:u:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:ko:a:s:0c:V:u:m:M:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			cfg.ca = optarg;
@@ -799,6 +1216,16 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			next_update = cfg.key_update;
+			break;
+		case 'm':
+			cfg.migrate = optarg;
+			break;
+		case 'M':
+			if (parse_bytes(optarg, &cfg.migrate_after)) {
+				err_msg("--migrate-after: want a positive number of bytes, not '%s'",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'v':
 			cfg.verbose++;
@@ -856,7 +1283,11 @@ int main(int argc, char **argv)
 	if (cfg.zerortt) {
 		int ret = quic_session_params(fd, cfg.session);
 
-		if (ret < 0 || (ret > 0 && send_requests(fd) < 0)) {
+		if (ret > 0 && first_alpn_is_h3() && h3_setup(fd))
+			ret = -1;
+		if (ret > 0)
+			ret = h3 ? h3_send_requests(fd) : send_requests(fd);
+		if (ret < 0) {
 			close(fd);
 			return 1;
 		}
@@ -865,11 +1296,16 @@ int main(int argc, char **argv)
 		close(fd);
 		return 1;
 	}
-	if (transfer(fd)) {
+	if (http3 && !h3 && h3_setup(fd)) {
+		close(fd);
+		return 1;
+	}
+	if (http3 ? h3_transfer(fd) : transfer(fd)) {
 		struct {
 			struct quic_connection_close c;
 			char phrase[16];
-		} cc = { .c.errcode = HQ_ERR_ABORT };
+		} cc = { .c.errcode = http3 ? NGHTTP3_H3_INTERNAL_ERROR :
+					     HQ_ERR_ABORT };
 
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
@@ -887,7 +1323,19 @@ int main(int argc, char **argv)
 	for (i = 0; i < nfetch; i++)
 		if (!fetches[i].done && !fetches[i].failed)
 			fetch_fail(&fetches[i]);
-	/* A clean close: CONNECTION_CLOSE with NO_ERROR once drained. */
+	/*
+	 * A clean close: CONNECTION_CLOSE with NO_ERROR once drained, which
+	 * HTTP/3 spells H3_NO_ERROR (RFC 9114 section 8.1).
+	 */
+	if (http3 && !status) {
+		struct quic_connection_close cc = {
+			.errcode = NGHTTP3_H3_NO_ERROR,
+		};
+
+		setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc,
+			   sizeof(cc));
+	}
 	close(fd);
+	nghttp3_conn_del(h3);
 	return status;
 }
