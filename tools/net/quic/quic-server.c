@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * quic-server: an HTTP/0.9 file server over in-kernel QUIC, speaking the
- * "hq-interop" protocol of the QUIC interop runner: every bidirectional
- * stream the client opens carries one request line "GET /path\r\n", and
- * the response is the file's bytes followed by FIN on the same stream.
+ * quic-server: a file server over in-kernel QUIC, speaking HTTP/3 (RFC
+ * 9114, ALPN "h3", with libnghttp3) or the "hq-interop" protocol of the
+ * QUIC interop runner (HTTP/0.9), whichever the handshake chose.
+ *
+ * hq-interop: every bidirectional stream the client opens carries one
+ * request line "GET /path\r\n", and the response is the file's bytes
+ * followed by FIN on the same stream. A request that cannot be served
+ * (malformed, outside the root, missing, not a regular file, unreadable)
+ * gets no data: its stream is reset (RESET_STREAM) with an HTTP-like
+ * application error code, 400, 404 or 500 (see quic-server(1)). An empty
+ * response with FIN could not be told apart from an empty file.
+ *
+ * HTTP/3: GET and HEAD requests, answered with a real status code (200,
+ * or 400, 404, 405, 500 with no content).
  *
  * One thread per connection; inside a connection every stream is served
  * from one poll() loop with non-blocking sends, so that a large file does
  * not hold back the requests that follow it.
- *
- * A request that cannot be served (malformed, outside the root, missing,
- * not a regular file, unreadable) gets no data: its stream is reset
- * (RESET_STREAM) with an HTTP-like application error code, 400, 404 or
- * 500 (see quic-server(1)). An empty response with FIN could not be told
- * apart from an empty file.
  */
 
 #include <arpa/inet.h>
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -41,11 +46,13 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 #include <netinet/quic.h>
+#include "h3.h"
 
 /* Application error codes of a reset stream (HTTP status numbers). */
 #define HQ_ERR_BAD_REQUEST	400
 #define HQ_ERR_NOT_FOUND	404
 #define HQ_ERR_INTERNAL		500
+#define HQ_ERR_METHOD		405	/* HTTP/3 only */
 /* CONNECTION_CLOSE when we stop (outside 0x100-0x1ff: TLS alerts). */
 #define HQ_ERR_SHUTDOWN		1
 
@@ -54,7 +61,16 @@
 #define HQ_RECV_BATCH		64	/* reads per wakeup, then send a bit */
 #define HQ_HANDSHAKE_MS		10000
 #define HQ_STOP_WAIT_MS		2000
+/*
+ * HTTP/3: the client may open this many request streams in all. The
+ * kernel raises its stream limit as requests complete (RFC 9000 section
+ * 4.6), so there is no total to give: the largest stream count there is.
+ */
+#define H3_MAX_CLIENT_BIDI	(1ULL << 60)
 
+#define __maybe_unused		__attribute__((unused))
+
+/* A request stream; HTTP/3 keeps its :path in req. */
 struct hq_stream {
 	struct hq_stream	*next;
 	int64_t			id;
@@ -67,6 +83,13 @@ struct hq_stream {
 	off_t			off;
 	off_t			size;
 	char			path[64];	/* for log lines, truncated */
+	/* HTTP/3 only */
+	char			method[8];	/* truncated: not GET or HEAD */
+	int			status;		/* chosen early (400), or sent */
+	void			*map;		/* the file, for the body */
+	bool			done;		/* all of the response queued */
+	bool			aborted;	/* our side was reset */
+	bool			closing;	/* h3_stream_done() called */
 };
 
 struct hq_conn {
@@ -76,6 +99,8 @@ struct hq_conn {
 	unsigned int		nsending;
 	unsigned char		*buf;
 	unsigned long		served;
+	nghttp3_conn		*h3;		/* HTTP/3 only */
+	bool			h3_blocked;	/* the socket took not all */
 };
 
 static struct {
@@ -90,7 +115,7 @@ static struct {
 	uint32_t	version;
 	int		verbose;
 	int		retry;
-} cfg = { .alpn = "hq-interop" };
+} cfg = { .alpn = H3_ALPN ",hq-interop" };
 
 static int root_fd = -1;
 static int stop_fd = -1;	/* eventfd: set once, when we are told to stop */
@@ -133,14 +158,16 @@ static void usage(FILE *f)
 "                   [--alpn LIST] [--retry] [--preferred-address ADDR:PORT]\n"
 "                   [--cipher LIST] [--max-streams N] [--quic-version 1|2]\n"
 "                   [-v]\n"
-"Serve the files under DIR over QUIC with HTTP/0.9 (hq-interop).\n"
+"Serve the files under DIR over QUIC with HTTP/3 (h3) or HTTP/0.9\n"
+"(hq-interop), the protocol the handshake chose (ALPN).\n"
 "\n"
 "  -l, --listen ADDR:PORT  address to listen on: 192.0.2.1:4433,\n"
 "                          [2001:db8::1]:4433, or a host name\n"
 "  -c, --cert FILE         PEM certificate chain\n"
 "  -k, --key FILE          PEM private key of the certificate\n"
 "  -r, --root DIR          serve the files below DIR, nothing else\n"
-"  -a, --alpn LIST         comma-separated ALPN list (default hq-interop)\n"
+"  -a, --alpn LIST         comma-separated ALPN list, of h3 and hq-interop\n"
+"                          (default h3,hq-interop)\n"
 "  -R, --retry             validate client addresses with Retry first\n"
 "      --cipher LIST       accept only these TLS ciphers, colon-separated:\n"
 "                          AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305\n"
@@ -155,8 +182,10 @@ static void usage(FILE *f)
 "  -v, --verbose           log connections and requests (twice: libquic)\n"
 "  -h, --help              this text\n"
 "\n"
-"A request that cannot be served gets its stream reset with error\n"
-"code 404 (missing, outside DIR, not a regular file) or 400 (malformed).\n");
+"HTTP/3 answers a request that cannot be served with status 404\n"
+"(missing, outside DIR, not a regular file), 400 (malformed), 405 (not\n"
+"GET or HEAD) or 500; hq-interop resets its stream with that number as\n"
+"the error code.\n");
 }
 
 /* "host:port", "[v6]:port": split in place; NULL host for "*" or "". */
@@ -385,14 +414,24 @@ static void stream_answer(struct hq_conn *c, struct hq_stream *st)
 	c->nsending++;
 }
 
+/* Where stream @id is in the list, or the end of the list. */
+static struct hq_stream **stream_slot(struct hq_conn *c, int64_t id)
+{
+	struct hq_stream **pp;
+
+	for (pp = &c->streams; *pp; pp = &(*pp)->next)
+		if ((*pp)->id == id)
+			break;
+	return pp;
+}
+
 /* Streams stay in request order: the first asked is the first served. */
 static struct hq_stream *stream_get(struct hq_conn *c, int64_t id)
 {
-	struct hq_stream **pp, *st;
+	struct hq_stream **pp = stream_slot(c, id), *st = *pp;
 
-	for (pp = &c->streams; (st = *pp); pp = &st->next)
-		if (st->id == id)
-			return st;
+	if (st)
+		return st;
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return NULL;
@@ -407,6 +446,9 @@ static void stream_finish(struct hq_conn *c, struct hq_stream *st)
 	if (st->file >= 0)
 		close(st->file);
 	st->file = -1;
+	if (st->map)
+		munmap(st->map, st->size);
+	st->map = NULL;
 	if (st->sending)
 		c->nsending--;
 	st->sending = false;
@@ -585,22 +627,30 @@ static int conn_write(struct hq_conn *c)
 	return 0;
 }
 
+/* The error code and reason the connection closes with, on close(). */
+static void conn_set_close(struct hq_conn *c, uint32_t code, const char *why)
+{
+	struct {
+		struct quic_connection_close c;
+		char phrase[80];
+	} cc = { .c.errcode = code };
+	size_t n = strnlen(why, sizeof(cc.phrase) - 1);
+
+	memcpy(cc.c.phrase, why, n);
+	cc.c.phrase[n] = '\0';
+	setsockopt(c->fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc,
+		   offsetof(struct quic_connection_close, phrase) + n + 1);
+}
+
 /*
  * Told to stop: close at once instead of waiting (up to seconds) for the
  * data in flight, and tell the client why.
  */
 static void conn_abort(struct hq_conn *c)
 {
-	static const char why[] = "server shutting down";
-	struct {
-		struct quic_connection_close c;
-		char phrase[sizeof(why)];
-	} cc = { .c.errcode = HQ_ERR_SHUTDOWN };
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
-	memcpy(cc.c.phrase, why, sizeof(why));
-	setsockopt(c->fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc,
-		   offsetof(struct quic_connection_close, phrase) + sizeof(why));
+	conn_set_close(c, HQ_ERR_SHUTDOWN, "server shutting down");
 	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 }
 
@@ -638,6 +688,438 @@ static bool conn_serve(struct hq_conn *c)
 	}
 }
 
+/* ---- HTTP/3 (RFC 9114) ------------------------------------------------- */
+
+#define H3_NV(n, v, vlen) {						\
+	.name = (uint8_t *)(n), .value = (uint8_t *)(v),		\
+	.namelen = sizeof(n) - 1, .valuelen = (vlen),			\
+	.flags = NGHTTP3_NV_FLAG_NONE,					\
+}
+
+/*
+ * RFC 9114 section 8: an HTTP/3 connection error closes the connection
+ * with its code, in an application CONNECTION_CLOSE (the kernel takes
+ * 0x100-0x1ff for a TLS alert only during the handshake).
+ */
+static void h3_fail(struct hq_conn *c, int err)
+{
+	uint64_t code = h3_close_code(err);
+
+	logmsg("%s: HTTP/3 error: %s, closing the connection (0x%llx)",
+	       c->peer, nghttp3_strerror(err), (unsigned long long)code);
+	conn_set_close(c, code, nghttp3_strerror(err));
+}
+
+/* nghttp3 asks for STOP_SENDING or RESET_STREAM (RFC 9114 section 4.1.1). */
+static int h3_stream_abort(struct hq_conn *c, int opt, int64_t id,
+			   uint64_t code)
+{
+	struct quic_errinfo ei = { .stream_id = id, .errcode = code };
+	char eb[64];
+
+	if (setsockopt(c->fd, SOL_QUIC, opt, &ei, sizeof(ei)))
+		vlog("%s stream %lld: %s: %s", c->peer, (long long)id,
+		     opt == QUIC_SOCKOPT_STREAM_RESET ? "reset" :
+		     "stop sending", errstr(errno, eb, sizeof(eb)));
+	return 0;
+}
+
+static int h3_stop_sending(nghttp3_conn *h3 __maybe_unused, int64_t id,
+			   uint64_t code, void *user,
+			   void *sdata __maybe_unused)
+{
+	return h3_stream_abort(user, QUIC_SOCKOPT_STREAM_STOP_SENDING, id,
+			       code);
+}
+
+static int h3_reset_stream(nghttp3_conn *h3 __maybe_unused, int64_t id,
+			   uint64_t code, void *user,
+			   void *sdata __maybe_unused)
+{
+	return h3_stream_abort(user, QUIC_SOCKOPT_STREAM_RESET, id, code);
+}
+
+/* RFC 9114 section 4.1: a request starts with its HEADERS frame. */
+static int h3_begin_headers(nghttp3_conn *h3, int64_t id, void *user,
+			    void *sdata)
+{
+	struct hq_stream *st;
+
+	if (sdata)
+		return 0;
+	st = stream_get(user, id);
+	if (!st)
+		return NGHTTP3_ERR_CALLBACK_FAILURE;
+	return nghttp3_conn_set_stream_user_data(h3, id, st) ?
+	       NGHTTP3_ERR_CALLBACK_FAILURE : 0;
+}
+
+/* RFC 9114 section 4.3.1: of the request, a file server needs two fields. */
+static int h3_recv_header(nghttp3_conn *h3 __maybe_unused,
+			  int64_t id __maybe_unused, int32_t token,
+			  nghttp3_rcbuf *name __maybe_unused,
+			  nghttp3_rcbuf *value, uint8_t flags __maybe_unused,
+			  void *user __maybe_unused, void *sdata)
+{
+	nghttp3_vec v = nghttp3_rcbuf_get_buf(value);
+	struct hq_stream *st = sdata;
+
+	if (!st)
+		return 0;
+	switch (token) {
+	case NGHTTP3_QPACK_TOKEN__METHOD:
+		snprintf(st->method, sizeof(st->method), "%.*s", (int)v.len,
+			 (const char *)v.base);
+		break;
+	case NGHTTP3_QPACK_TOKEN__PATH:
+		if (v.len > HQ_REQUEST_MAX || memchr(v.base, '\0', v.len)) {
+			st->status = HQ_ERR_BAD_REQUEST;
+			break;
+		}
+		memcpy(st->req, v.base, v.len);
+		st->req[v.len] = '\0';
+		st->req_len = v.len;
+		break;
+	}
+	return 0;
+}
+
+/* The response body: the whole mapped file at once, and its end. */
+static nghttp3_ssize h3_read_data(nghttp3_conn *h3 __maybe_unused,
+				  int64_t id __maybe_unused, nghttp3_vec *vec,
+				  size_t veccnt, uint32_t *pflags,
+				  void *user __maybe_unused, void *sdata)
+{
+	struct hq_stream *st = sdata;
+	nghttp3_ssize n = 0;
+
+	if (st->map && veccnt && !st->done) {
+		vec[0].base = st->map;
+		vec[0].len = st->size;
+		n = 1;
+	}
+	*pflags |= NGHTTP3_DATA_FLAG_EOF;
+	st->done = true;
+	return n;
+}
+
+/*
+ * RFC 9114 section 4.1: HEADERS with the status, and the file as DATA
+ * (@body), or nothing. content-length is the file's size for a 200,
+ * HEAD included (RFC 9110 section 8.6), else 0.
+ */
+static int h3_submit(struct hq_conn *c, struct hq_stream *st, int status,
+		     bool body)
+{
+	static const nghttp3_data_reader dr = { .read_data = h3_read_data };
+	char code[16], len[24];
+	nghttp3_nv nv[3] = {
+		H3_NV(":status", code, 3),
+		H3_NV("content-length", len, 0),
+		/* RFC 9110 section 15.5.6: a 405 says what is allowed. */
+		H3_NV("allow", "GET, HEAD", 9),
+	};
+	int ret;
+
+	snprintf(code, sizeof(code), "%03d", status);
+	nv[1].valuelen = snprintf(len, sizeof(len), "%lld",
+				  status == 200 ? (long long)st->size : 0LL);
+	st->status = status;
+	st->answered = true;
+	ret = nghttp3_conn_submit_response(c->h3, st->id, nv,
+					   status == HQ_ERR_METHOD ? 3 : 2,
+					   body ? &dr : NULL);
+	if (!body)
+		st->done = true;
+	if (ret)
+		logmsg("%s stream %lld: cannot respond: %s", c->peer,
+		       (long long)st->id, nghttp3_strerror(ret));
+	return ret;
+}
+
+/* The file of a GET or HEAD, mapped for the body; 0 or the status. */
+static int h3_open_file(struct hq_conn *c, struct hq_stream *st, bool head)
+{
+	char rel[PATH_MAX], eb[64];
+	struct stat sb;
+	int code, fd;
+
+	code = request_path(st->req, rel, sizeof(rel));
+	if (code)
+		return code;
+	fd = open_beneath(rel);
+	if (fd < 0)
+		return HQ_ERR_NOT_FOUND;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return HQ_ERR_NOT_FOUND;
+	}
+	st->size = sb.st_size;
+	/*
+	 * Mapped, so that nghttp3 sends straight from the page cache; the
+	 * file must not shrink meanwhile (sendmsg() would fail, EFAULT).
+	 */
+	if (!head && st->size) {
+		st->map = mmap(NULL, st->size, PROT_READ, MAP_SHARED, fd, 0);
+		if (st->map == MAP_FAILED) {
+			logmsg("%s stream %lld: mmap %s: %s", c->peer,
+			       (long long)st->id, st->path,
+			       errstr(errno, eb, sizeof(eb)));
+			st->map = NULL;
+			st->size = 0;
+			code = HQ_ERR_INTERNAL;
+		}
+	}
+	close(fd);
+	return code;
+}
+
+/* A complete request (RFC 9114 section 4.1): choose the response. */
+static int h3_respond(struct hq_conn *c, struct hq_stream *st)
+{
+	bool head = !strcmp(st->method, "HEAD");
+	int code = st->status;
+
+	snprintf(st->path, sizeof(st->path), "%.*s",
+		 (int)sizeof(st->path) - 1, st->req);
+	/* RFC 9110 section 9.1: GET and HEAD are all a server must do. */
+	if (!head && strcmp(st->method, "GET"))
+		code = HQ_ERR_METHOD;
+	if (!code)
+		code = h3_open_file(c, st, head);
+	if (code) {
+		vlog("%s stream %lld: %s %s: %d", c->peer, (long long)st->id,
+		     st->method, st->path, code);
+		return h3_submit(c, st, code, false);
+	}
+	vlog("%s stream %lld: %s %s: 200, %lld bytes", c->peer,
+	     (long long)st->id, st->method, st->path, (long long)st->size);
+	return h3_submit(c, st, 200, !head);
+}
+
+static int h3_end_stream(nghttp3_conn *h3 __maybe_unused,
+			 int64_t id __maybe_unused, void *user, void *sdata)
+{
+	struct hq_stream *st = sdata;
+
+	if (!st)
+		return 0;
+	st->req_fin = true;
+	return h3_respond(user, st) ? NGHTTP3_ERR_CALLBACK_FAILURE : 0;
+}
+
+/* nghttp3 forgets a stream: so do we. */
+static int h3_stream_close(nghttp3_conn *h3 __maybe_unused,
+			   int64_t id __maybe_unused,
+			   uint64_t code __maybe_unused, void *user,
+			   void *sdata)
+{
+	struct hq_stream *st = sdata, **pp;
+	struct hq_conn *c = user;
+
+	if (!st)
+		return 0;
+	pp = stream_slot(c, st->id);
+	if (*pp == st)
+		*pp = st->next;
+	stream_finish(c, st);
+	free(st);
+	return 0;
+}
+
+/*
+ * After a flush that left nothing unsent, every response whose end
+ * nghttp3 handed out went with its FIN: close those streams (their
+ * requests are complete too), which frees them. Returns how many.
+ */
+static int h3_reap(struct hq_conn *c)
+{
+	struct hq_stream *st, *next;
+	int n = 0;
+
+	for (st = c->streams; st; st = next) {
+		next = st->next;
+		if (st->closing || !st->req_fin || !(st->done || st->aborted))
+			continue;
+		if (st->done && !st->aborted && st->status == 200)
+			c->served++;
+		st->closing = true;
+		h3_stream_done(c->h3, st->id);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A stream was reset (QUIC_EVENT_STREAM_UPDATE). Our side (the client's
+ * STOP_SENDING, or h3_reset_stream()): nghttp3 must send no more on it.
+ * The client's side, a request cancelled before it was complete (RFC
+ * 9114 section 4.1.1): nothing more comes, so no response goes either;
+ * the stream is closed, which on a critical stream is a connection error
+ * (section 6.2.1). Returns 0 or a fatal nghttp3 error.
+ */
+static int h3_event(struct hq_conn *c, const unsigned char *ev, size_t n)
+{
+	struct quic_stream_update u;
+	struct hq_stream *st;
+	int ret;
+
+	if (n < 1 + sizeof(u) || ev[0] != QUIC_EVENT_STREAM_UPDATE)
+		return 0;
+	memcpy(&u, ev + 1, sizeof(u));
+	st = *stream_slot(c, u.id);
+	if (u.state == QUIC_STREAM_SEND_STATE_RESET_SENT ||
+	    u.state == QUIC_STREAM_SEND_STATE_RESET_RECVD) {
+		nghttp3_conn_shutdown_stream_write(c->h3, u.id);
+		if (st)
+			st->aborted = true;
+		return 0;
+	}
+	if (u.state != QUIC_STREAM_RECV_STATE_RESET_RECVD)
+		return 0;
+	vlog("%s stream %lld: reset by the client (0x%x)", c->peer,
+	     (long long)u.id, u.errcode);
+	if (!(u.id & QUIC_STREAM_TYPE_UNI_MASK))
+		h3_stream_abort(c, QUIC_SOCKOPT_STREAM_RESET, u.id,
+				NGHTTP3_H3_REQUEST_CANCELLED);
+	ret = nghttp3_conn_close_stream(c->h3, u.id, u.errcode);
+	return ret == NGHTTP3_ERR_STREAM_NOT_FOUND ? 0 : ret;
+}
+
+/*
+ * Read whatever the socket has into nghttp3. Returns 1 to go on, 0 when
+ * the client closed the connection, -1 on a connection error.
+ */
+static int h3_read(struct hq_conn *c)
+{
+	char eb[64];
+	int i, ret;
+
+	for (i = 0; i < HQ_RECV_BATCH; i++) {
+		uint32_t flags = MSG_DONTWAIT;	/* in: recv flags; out: msg */
+		int64_t sid;
+		ssize_t n;
+
+		n = quic_recvmsg(c->fd, c->buf, HQ_CHUNK, &sid, &flags);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 1;
+			if (errno == ECONNRESET || errno == EPIPE ||
+			    errno == ENOTCONN) {
+				vlog("%s: connection closed by the client",
+				     c->peer);
+				return 0;
+			}
+			logmsg("%s: recvmsg: %s", c->peer,
+			       errstr(errno, eb, sizeof(eb)));
+			return -1;
+		}
+		if (flags & MSG_NOTIFICATION)
+			ret = h3_event(c, c->buf, n);
+		else if (!n && !(flags & MSG_STREAM_FIN))
+			return 0;	/* the connection ended cleanly */
+		else
+			ret = h3_input(c->h3, sid, c->buf, n,
+				       flags & MSG_STREAM_FIN);
+		if (ret) {
+			h3_fail(c, ret);
+			return -1;
+		}
+	}
+	return 1;
+}
+
+/* Send what nghttp3 has. Returns 0, or -1 when the connection is over. */
+static int h3_send(struct hq_conn *c)
+{
+	char eb[64];
+	int ret;
+
+	while (!(ret = h3_flush(c->h3, c->fd)) && h3_reap(c))
+		;
+	c->h3_blocked = ret == 1;
+	if (ret >= 0)
+		return 0;
+	if (ret != -1)
+		h3_fail(c, ret);
+	else if (errno == ENOTCONN || errno == ECONNRESET || errno == EPIPE)
+		vlog("%s: the connection closed while sending", c->peer);
+	else
+		logmsg("%s: sendmsg: %s", c->peer,
+		       errstr(errno, eb, sizeof(eb)));
+	return -1;
+}
+
+/*
+ * The HTTP/3 connection: our control and QPACK streams (RFC 9114 section
+ * 6.2), and stream reset events. Returns 0 or -1.
+ */
+static int h3_setup(struct hq_conn *c)
+{
+	static const nghttp3_callbacks cb = {
+		.stream_close = h3_stream_close,
+		.begin_headers = h3_begin_headers,
+		.recv_header = h3_recv_header,
+		.stop_sending = h3_stop_sending,
+		.end_stream = h3_end_stream,
+		.reset_stream = h3_reset_stream,
+	};
+	struct quic_event_option ev = {
+		.type = QUIC_EVENT_STREAM_UPDATE, .on = 1,
+	};
+	nghttp3_settings set;
+	char eb[64];
+	int ret;
+
+	if (setsockopt(c->fd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev))) {
+		logmsg("%s: QUIC_SOCKOPT_EVENT: %s", c->peer,
+		       errstr(errno, eb, sizeof(eb)));
+		return -1;
+	}
+	nghttp3_settings_default(&set);
+	ret = nghttp3_conn_server_new(&c->h3, &cb, &set, NULL, c);
+	if (ret) {
+		c->h3 = NULL;
+	} else {
+		nghttp3_conn_set_max_client_streams_bidi(c->h3,
+							 H3_MAX_CLIENT_BIDI);
+		ret = h3_open_streams(c->h3, true);
+	}
+	if (ret)
+		logmsg("%s: HTTP/3 set-up: %s", c->peer, nghttp3_strerror(ret));
+	return ret ? -1 : 0;
+}
+
+/* conn_serve() for HTTP/3. */
+static bool h3_serve(struct hq_conn *c)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = c->fd },
+		{ .fd = stop_fd, .events = POLLIN },
+	};
+	char eb[64];
+
+	if (h3_setup(c) || h3_send(c))
+		return false;
+	for (;;) {
+		pfd[0].events = POLLIN | (c->h3_blocked ? POLLOUT : 0);
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			logmsg("%s: poll: %s", c->peer,
+			       errstr(errno, eb, sizeof(eb)));
+			return false;
+		}
+		if (pfd[1].revents)
+			return true;
+		if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    h3_read(c) <= 0)
+			return false;
+		if (h3_send(c))
+			return false;
+	}
+}
+
 static void *conn_thread(void *arg)
 {
 	struct hq_conn *c = arg;
@@ -648,7 +1130,9 @@ static void *conn_thread(void *arg)
 		.timeout_ms = HQ_HANDSHAKE_MS,
 		.ciphers = cfg.ciphers,
 	};
-	char eb[64];
+	char eb[64], alpn[256] = "";
+	socklen_t len = sizeof(alpn) - 1;
+	bool h3;
 	int ret;
 
 	ret = quic_server_handshake_opts(c->fd, &o);
@@ -658,16 +1142,24 @@ static void *conn_thread(void *arg)
 		       errstr(-ret, eb, sizeof(eb)));
 		goto out;
 	}
-	vlog("%s: connected", c->peer);
+	/* The protocol the handshake chose (RFC 9001 section 8.1). */
+	if (getsockopt(c->fd, SOL_QUIC, QUIC_SOCKOPT_ALPN, alpn, &len))
+		len = 0;
+	alpn[len] = '\0';
+	h3 = !strcmp(alpn, H3_ALPN);
+	vlog("%s: connected, ALPN %s", c->peer, len ? alpn : "(none)");
 	c->buf = malloc(HQ_CHUNK);
 	if (!c->buf) {
 		logmsg("%s: out of memory", c->peer);
 		goto out;
 	}
-	if (conn_serve(c))
+	if (h3 ? h3_serve(c) : conn_serve(c))
 		conn_abort(c);
 	vlog("%s: closed, %lu responses sent", c->peer, c->served);
 out:
+	/* No callbacks from nghttp3 now: the streams are freed below. */
+	if (c->h3)
+		nghttp3_conn_del(c->h3);
 	streams_free(c);
 	free(c->buf);
 	close(c->fd);
