@@ -203,7 +203,7 @@ check_files()
 	check_pairs "${pairs[@]}"
 }
 
-connections() { grep -c ': connected$' "$tmp/server.log"; }
+connections() { grep -cE ': connected(, ALPN .*)?$' "$tmp/server.log"; }
 
 test_parallel_fetch()
 {
@@ -342,6 +342,41 @@ test_missing_file()
 	check_files "$out" f1k f1m
 }
 
+# HTTP/3 (RFC 9114) between our own client and server: the server picks
+# h3 from the client's list, files arrive whole over one connection, a
+# missing file is a 404 response (not a reset stream) and fails only
+# itself, and "many" files at once stay within the stream limit.
+test_http3()
+{
+	local out=$tmp/out-h3 log=$tmp/h3.log rc before after
+
+	mkdir -p "$out"
+	before=$(connections)
+	client -v --ca "$tmp/ca.pem" --alpn h3,hq-interop -o "$out" \
+		"$(url /f0)" "$(url /f1m)" "$(url /f10m)" "$(url /no-such-file)" \
+		"$(url /sub/inside)" > "$log" 2>&1
+	rc=$?
+	cat "$log"
+	[ $rc -eq 1 ] || fail "client exit status $rc, want 1 (one missing)" ||
+		return
+	grep -q 'ALPN h3,' "$log" || fail "HTTP/3 not chosen" || return
+	grep -q '/no-such-file: the server answered 404' "$log" ||
+		fail "no 404 for the missing file" || return
+	[ ! -e "$out/no-such-file" ] || fail "an output file for the missing one" ||
+		return
+	grep -q '^total: 4 of 5 files' "$log" || fail "wrong total line" || return
+	check_files "$out" f0 f1m f10m sub/inside || return
+	after=$(connections)
+	[ $((after - before)) -eq 1 ] ||
+		fail "$((after - before)) connections for one client run" || return
+	# shellcheck disable=SC2046
+	client --ca "$tmp/ca.pem" --alpn h3 -o "$out" \
+		$(for i in $(seq 250); do url "/many/m$i"; done) > "$log" 2>&1 ||
+		{ tail -n 5 "$log"; fail "250 files over HTTP/3 failed"; return; }
+	(cd "$out" && sha256sum -c --quiet "$tmp/many.sums") ||
+		fail "the 250 files differ"
+}
+
 test_many_clients()
 {
 	local i pids=() pairs=() bad=0 before after
@@ -374,9 +409,10 @@ test_alpn_mismatch()
 	local out=$tmp/out-alpn log=$tmp/alpn.log
 
 	mkdir -p "$out"
-	if client --ca "$tmp/ca.pem" --alpn h3 -o "$out" "$(url /f1k)" \
+	# The server offers h3 and hq-interop (its default).
+	if client --ca "$tmp/ca.pem" --alpn h2 -o "$out" "$(url /f1k)" \
 		> "$log" 2>&1; then
-		fail "client succeeded with ALPN h3 against hq-interop"
+		fail "client succeeded with ALPN h2 against h3,hq-interop"
 		return
 	fi
 	cat "$log"
@@ -795,13 +831,14 @@ start_server "$tmp/server6.log" -l "[$v6]:$port" -c "$tmp/srv.pem" \
 	-k "$tmp/srv.key" -r "$tmp/root" || bail "quic-server (IPv6) did not start"
 server_pids+=("$server_pid")
 
-ktap_plan 21
+ktap_plan 22
 ktap_run parallel_fetch test_parallel_fetch
 ktap_run many_streams test_many_streams
 ktap_run ipv6 test_ipv6
 ktap_run host_name test_host_name
 ktap_run path_escape test_path_escape
 ktap_run missing_file test_missing_file
+ktap_run http3 test_http3
 ktap_run many_clients test_many_clients
 ktap_run alpn_mismatch test_alpn_mismatch
 ktap_run untrusted_certificate test_untrusted_certificate
