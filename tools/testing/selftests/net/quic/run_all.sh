@@ -22,13 +22,16 @@ fi
 [ "$jobs" = 1 ] || [ "$jobs" = 2 ] || { echo "run_all.sh: -j 1 or 2" >&2; exit 2; }
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(quic_socket quic_bind quic_sockopt quic_module.sh quic_ktests.sh
-	quic_conn quic_keyupdate quic_datagram quic_version quic_ticket quic_early quic_plain quic_ecn quic_pmtu quic_migrate quic_retry quic_handshake quic_inject quic_netem quic_gso quic_peeloff quic_apps.sh)
+	quic_conn quic_keyupdate quic_datagram quic_version quic_ticket quic_early quic_plain quic_ecn quic_pmtu quic_migrate quic_retry quic_handshake quic_inject quic_netem quic_gso quic_peeloff quic_apps.sh interop.sh)
 # The second lane: suites in network namespaces of their own (quic_ns.h,
 # quic_apps.sh). quic_pmtu and quic_migrate are too, but run in the first
 # lane, which would be the shorter one with them (debug lane: about 1000
 # s each).
-isolated=" quic_netem quic_gso quic_apps.sh "
+isolated=" quic_netem quic_gso quic_apps.sh interop.sh "
 alone=" quic_module.sh "
+# Suites given three times the timeout of ./settings: interop.sh runs two
+# programs and tshark for each of its 20 cases.
+long=" interop.sh "
 timeout_s=$(sed -n 's/^timeout=//p' settings)
 # The debug kernel (KASAN, lockdep, kmemleak) runs several times slower.
 grep -qw kasan_multi_shot /proc/cmdline && timeout_s=$(( ${timeout_s:-300} * 4 ))
@@ -45,14 +48,15 @@ totals_field()
 # live: also shown as it comes.
 run_one()
 {
-	local t=$1 start=$SECONDS
+	local t=$1 start=$SECONDS limit=${timeout_s:-300}
 
+	[[ $long == *" $t "* ]] && limit=$((limit * 3))
 	if [ -n "${2:-}" ]; then
-		timeout -k 5 "${timeout_s:-300}" "./$t" 2>&1 |
+		timeout -k 5 "$limit" "./$t" 2>&1 |
 			tee "$results/$t.out" | sed 's/^/# /'
 		echo "${PIPESTATUS[0]}" > "$results/$t.rc"
 	else
-		timeout -k 5 "${timeout_s:-300}" "./$t" > "$results/$t.out" 2>&1
+		timeout -k 5 "$limit" "./$t" > "$results/$t.out" 2>&1
 		echo $? > "$results/$t.rc"
 	fi
 	echo $((SECONDS - start)) > "$results/$t.secs"
@@ -101,7 +105,7 @@ report()
 	else
 		# A crash or timeout may have left no totals: count it once.
 		[ -n "$totals" ] && [ "$f" -gt 0 ] || fail=$((fail + 1))
-		[ "$rc" -eq 124 ] && echo "# $t: TIMEOUT after ${timeout_s} s"
+		[ "$rc" -eq 124 ] && echo "# $t: TIMEOUT"
 		failed+=("$t")
 		[ -n "$why" ] && reasons+="$(sed "s|^|# $t: |" <<< "$why")"$'\n'
 		echo "not ok $n selftests: net/quic: $t # exit=$rc"
