@@ -2,8 +2,8 @@
 /*
  * The connection state machine (RFC 9000 section 10, RFC 9001 section 4):
  * setup and teardown of a connection's state, keys per encryption level,
- * the transport parameters, handshake completion and confirmation,
- * closing and draining, and the timers.
+ * the transport parameters, handshake completion and confirmation, and
+ * the timers. Closing and draining are closing.c's.
  */
 
 #include <linux/slab.h>
@@ -751,120 +751,12 @@ int quic_conn_set_tparams_ext(struct sock *sk, const u8 *buf, u32 len)
 	return 0;
 }
 
-/* The sk_err a close with @code gives user space: 0 is a clean end. */
-static int quic_close_errno(u64 code, bool app)
-{
-	int err = -EPROTO;
-
-	if (code == QUIC_TRANSPORT_ERROR_NONE)
-		err = 0;
-	else if (app)
-		err = -ECONNRESET;
-	else if (code == QUIC_TRANSPORT_ERROR_CONNECTION_REFUSED ||
-		 (code >= QUIC_TRANSPORT_ERROR_CRYPTO && code <= 0x1ff))
-		err = -ECONNREFUSED;
-	return -err;
-}
-
 /* Wake everyone: blocked readers, writers, poll, connect and accept. */
-static void quic_conn_wake(struct sock *sk)
+void quic_conn_wake(struct sock *sk)
 {
 	sk->sk_state_change(sk);
 	sk->sk_data_ready(sk);
 	sk->sk_write_space(sk);
-}
-
-/**
- * quic_conn_close - close the connection with CONNECTION_CLOSE
- * @sk: the socket
- * @code: transport or application error code
- * @frame: frame type that caused a transport error, 0 otherwise
- * @reason: reason phrase
- * @app: @code is an application error (frame type 0x1d)
- *
- * RFC 9000 section 10.2.1: the closing state lasts three PTOs.
- */
-void quic_conn_close(struct sock *sk, u64 code, u64 frame, const char *reason,
-		     bool app)
-{
-	struct quic_conn *c = &quic_sk(sk)->conn;
-
-	if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED ||
-	    !c->initialised)
-		return;
-	c->close_code = code;
-	c->close_frame = frame;
-	c->close_app = app;
-	strscpy(c->close_reason, reason ?: "", sizeof(c->close_reason));
-	c->close_pending = true;
-	if (quic_close_errno(code, app))
-		WRITE_ONCE(sk->sk_err, quic_close_errno(code, app));
-	inet_sk_set_state(sk, QUIC_SS_CLOSING);
-	quic_xmit(sk);
-	quic_timer_stop(sk, QUIC_DEFER_LOSS);
-	quic_timer_stop(sk, QUIC_DEFER_ACK);
-	quic_timer_stop(sk, QUIC_DEFER_PATH);
-	quic_timer_start(sk, QUIC_DEFER_IDLE, 3ULL * quic_recovery_pto_us(sk));
-	quic_conn_wake(sk);
-}
-
-/* The draining state (RFC 9000 section 10.2.2): nothing more is sent. */
-static void quic_conn_enter_draining(struct sock *sk, u64 code, u64 frame,
-				     const u8 *reason, u32 reason_len, int err)
-{
-	struct quic_conn *c = &quic_sk(sk)->conn;
-	u32 n = min_t(u32, reason_len, sizeof(c->peer_close_reason) - 1);
-
-	if (sk->sk_state == QUIC_SS_CLOSING || sk->sk_state == QUIC_SS_CLOSED)
-		return;
-	c->peer_close.errcode = code;
-	c->peer_close.frame = frame;
-	memcpy(c->peer_close_reason, reason, n);
-	c->peer_close_reason[n] = '\0';
-	c->peer_closed = true;
-	if (err)
-		WRITE_ONCE(sk->sk_err, err);
-	inet_sk_set_state(sk, QUIC_SS_CLOSING);
-	quic_event_connection_close(sk);
-	quic_timer_stop(sk, QUIC_DEFER_LOSS);
-	quic_timer_stop(sk, QUIC_DEFER_ACK);
-	quic_timer_stop(sk, QUIC_DEFER_PATH);
-	quic_timer_start(sk, QUIC_DEFER_IDLE, 3ULL * quic_recovery_pto_us(sk));
-	quic_conn_wake(sk);
-}
-
-/* The peer closed with CONNECTION_CLOSE. */
-void quic_conn_drain(struct sock *sk, const struct quic_frame *f)
-{
-	bool app = f->type == QUIC_FRAME_CONNECTION_CLOSE_APP;
-
-	quic_conn_enter_draining(sk, f->close.error_code, f->close.frame_type,
-				 f->close.reason, f->close.reason_len,
-				 quic_close_errno(f->close.error_code, app));
-}
-
-/**
- * quic_conn_abandon - give up a connection without telling the peer
- * @sk: the socket
- * @code: transport error code for QUIC_SOCKOPT_CONNECTION_CLOSE
- * @reason: its reason phrase
- * @err: the errno user space sees
- *
- * For a peer that cannot be talked to, such as one without a common
- * version (RFC 9000 section 6.2).
- */
-void quic_conn_abandon(struct sock *sk, u64 code, const char *reason, int err)
-{
-	quic_conn_enter_draining(sk, code, 0, reason, strlen(reason), err);
-}
-
-/* RFC 9000 section 10.3.1: the peer lost the connection's state. */
-void quic_conn_stateless_reset(struct sock *sk)
-{
-	static const char reason[] = "stateless reset";
-
-	quic_conn_enter_draining(sk, QUIC_TRANSPORT_ERROR_NONE, 0, reason,
-				 sizeof(reason) - 1, ECONNRESET);
 }
 
 /* The idle timer: idle timeout, or the end of closing/draining. */

@@ -415,6 +415,7 @@ void quic_conn_drain(struct sock *sk, const struct quic_frame *f);
 void quic_conn_stateless_reset(struct sock *sk);
 void quic_conn_abandon(struct sock *sk, u64 code, const char *reason, int err);
 void quic_conn_idle_timeout(struct sock *sk);
+void quic_conn_wake(struct sock *sk);
 void quic_conn_touch(struct sock *sk);
 void quic_timer_start(struct sock *sk, int which, u64 us);
 void quic_timer_stop(struct sock *sk, int which);
