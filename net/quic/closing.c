@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The closing and draining states (RFC 9000 section 10.2): entering them
- * on a close of ours, the peer's CONNECTION_CLOSE or stateless reset, or
- * a peer given up on.
+ * The closing and draining states (RFC 9000 section 10.2): entering them,
+ * answering what still arrives while closing, and keeping a connection
+ * closed by close() alive for those three PTOs after its file is gone.
  */
 
+#include <linux/log2.h>
+#include <linux/workqueue.h>
 #include <net/sock.h>
 
 #include "output.h"
+#include "protocol.h"
 #include "socket.h"
 
 /* The sk_err a close with @code gives user space: 0 is a clean end. */
@@ -116,4 +119,100 @@ void quic_conn_stateless_reset(struct sock *sk)
 
 	quic_conn_enter_draining(sk, QUIC_TRANSPORT_ERROR_NONE, 0, reason,
 				 sizeof(reason) - 1, ECONNRESET);
+}
+
+/**
+ * quic_closing_rcv - a datagram arrived for a closing or draining connection
+ * @sk: the socket
+ *
+ * RFC 9000 section 10.2.1: a closing endpoint answers packets it
+ * attributes to the connection with its CONNECTION_CLOSE, for the first
+ * one may have been lost; it limits the rate of those answers, here to
+ * the 1st, 2nd, 4th, 8th... datagram. Section 10.2.2: draining sends
+ * nothing. Nothing of the datagram is processed.
+ *
+ * Return: true when a CONNECTION_CLOSE is to be sent (close_pending).
+ */
+bool quic_closing_rcv(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	if (c->peer_closed || !c->close_sent)
+		return false;
+	if (!is_power_of_2(++c->closing_rx))
+		return false;
+	c->close_pending = true;
+	return true;
+}
+
+/* The orphan's UDP sockets: they stay open, not holding their address. */
+static void quic_closing_orphan_udp(struct sock *sk, bool orphan)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->udp)
+		quic_udp_sock_orphan(sock_net(sk), qs->udp, orphan);
+	if (qs->pref_udp)
+		quic_udp_sock_orphan(sock_net(sk), qs->pref_udp, orphan);
+}
+
+/* Process context: the connection's state needs the socket lock and
+ * mutexes (its UDP socket), so the idle timer leaves the teardown here.
+ */
+static void quic_closing_reap(struct work_struct *work)
+{
+	struct quic_conn *c = container_of(work, struct quic_conn, closing_reap);
+	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
+
+	lock_sock(sk);
+	quic_closing_orphan_udp(sk, false);
+	quic_sock_destroy(sk);
+	release_sock(sk);
+	sock_put(sk);	/* quic_closing_linger()'s */
+}
+
+void quic_closing_init(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	INIT_WORK(&c->closing_reap, quic_closing_reap);
+	c->closing_rx = 0;
+	c->orphan = false;
+}
+
+/**
+ * quic_closing_linger - keep a closing connection past close()
+ * @sk: the socket, locked, being closed
+ *
+ * RFC 9000 section 10.2: the closing or draining state lasts three PTOs,
+ * for packets still in flight to meet the connection (and, closing, to
+ * get its CONNECTION_CLOSE again) rather than a stateless reset. Like
+ * TCP's orphans, the socket outlives its file until the idle timer ends
+ * the state (quic_closing_end()); it holds its netns and the module.
+ *
+ * Return: true if the socket stays: its connection is not to be freed now.
+ */
+bool quic_closing_linger(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	/* A kernel socket's netns may be on its way out (it holds none). */
+	if (!c->initialised || sk->sk_state != QUIC_SS_CLOSING ||
+	    !timer_pending(&c->idle_timer) || sk->sk_kern_sock)
+		return false;
+	c->orphan = true;
+	quic_closing_orphan_udp(sk, true);
+	sock_hold(sk);
+	return true;
+}
+
+/* The idle timer ended the closing or draining state. */
+void quic_closing_end(struct sock *sk)
+{
+	struct quic_conn *c = &quic_sk(sk)->conn;
+
+	inet_sk_set_state(sk, QUIC_SS_CLOSED);
+	quic_conn_wake(sk);
+	if (c->orphan)
+		queue_work(quic_wq, &c->closing_reap);
 }

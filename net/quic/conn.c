@@ -67,6 +67,7 @@ int quic_conn_init(struct sock *sk, bool is_server)
 		quic_level_init(&c->levels[i]);
 	quic_pnspace_init(&c->path.space);
 	quic_path_init(sk);
+	quic_closing_init(sk);
 	quic_ku_init(sk);
 	if (quic_retry_init(sk))
 		goto nomem;
@@ -767,8 +768,7 @@ void quic_conn_idle_timeout(struct sock *sk)
 	s64 quiet = ktime_us_delta(ktime_get(), c->last_activity);
 
 	if (sk->sk_state == QUIC_SS_CLOSING) {
-		inet_sk_set_state(sk, QUIC_SS_CLOSED);
-		quic_conn_wake(sk);
+		quic_closing_end(sk);
 		return;
 	}
 	if (sk->sk_state != QUIC_SS_ESTABLISHED &&

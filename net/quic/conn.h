@@ -12,6 +12,7 @@
 #include <linux/quic.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
+#include <linux/workqueue.h>
 #include <net/dst_cache.h>
 
 #include "buffer.h"
@@ -262,6 +263,10 @@ struct quic_compat_vn {
  * @peer_close: the peer's CONNECTION_CLOSE, for the socket option
  * @peer_close_reason: its reason phrase
  * @peer_closed: @peer_close is valid
+ * @closing_rx: datagrams received while closing (closing.c rate limit)
+ * @orphan: close() left the socket in the closing or draining state;
+ *	@closing_reap frees it when the state ends
+ * @closing_reap: frees an orphan's connection in process context
  * @early_data: client: stream data and datagrams may be sent before the
  *	handshake completes, in 0-RTT packets once the 0-RTT key is set,
  *	within the remembered parameters (set for resumption)
@@ -349,6 +354,9 @@ struct quic_conn {
 	struct quic_connection_close peer_close;
 	char			peer_close_reason[64];
 	bool			peer_closed;
+	u32			closing_rx;
+	bool			orphan;
+	struct work_struct	closing_reap;
 
 	bool			early_data;
 	bool			early_done;
@@ -416,6 +424,10 @@ void quic_conn_stateless_reset(struct sock *sk);
 void quic_conn_abandon(struct sock *sk, u64 code, const char *reason, int err);
 void quic_conn_idle_timeout(struct sock *sk);
 void quic_conn_wake(struct sock *sk);
+void quic_closing_init(struct sock *sk);
+bool quic_closing_rcv(struct sock *sk);
+bool quic_closing_linger(struct sock *sk);
+void quic_closing_end(struct sock *sk);
 void quic_conn_touch(struct sock *sk);
 void quic_timer_start(struct sock *sk, int which, u64 us);
 void quic_timer_stop(struct sock *sk, int which);

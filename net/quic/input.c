@@ -770,9 +770,14 @@ static int __quic_rcv(struct sock *sk, struct sk_buff *skb, bool count)
 	 */
 	if (count && !c->path.validated && quic_addr_same(&from, &c->path.remote))
 		c->path.rx_bytes += skb->len;
-	/* In the closing and draining states nothing more is processed. */
-	if (sk->sk_state == QUIC_SS_CLOSING)
+	/* In the closing and draining states nothing more is processed;
+	 * closing answers with CONNECTION_CLOSE (RFC 9000 section 10.2.1).
+	 */
+	if (sk->sk_state == QUIC_SS_CLOSING) {
+		if (quic_closing_rcv(sk))
+			goto xmit;
 		goto out;
+	}
 	while (offset < skb->len) {
 		if (quic_packet_parse_header(skb->data + offset,
 					     skb->len - offset, QUIC_CID_LEN,
@@ -789,6 +794,7 @@ static int __quic_rcv(struct sock *sk, struct sk_buff *skb, bool count)
 	 * packets, and whatever the ACKs they carried let us send, in one
 	 * burst that UDP GSO can batch.
 	 */
+xmit:
 	if (sock_owned_by_user(sk)) {
 		if (!test_and_set_bit(QUIC_DEFER_XMIT, &c->deferred))
 			sock_hold(sk);

@@ -6,6 +6,7 @@
  */
 
 #include <linux/module.h>
+#include <linux/workqueue.h>
 #include <net/inet_common.h>
 #include <net/netns/generic.h>
 #include <net/protocol.h>
@@ -110,6 +111,8 @@ static int quic_protosw_register(struct inet_protosw *sw, int n, bool v6)
 	return 0;
 }
 
+struct workqueue_struct *quic_wq;
+
 static int __init quic_init(void)
 {
 	int err;
@@ -117,9 +120,12 @@ static int __init quic_init(void)
 	BUILD_BUG_ON(IPPROTO_QUIC != 261 || PF_INET != 2 || PF_INET6 != 10);
 	BUILD_BUG_ON(SOCK_STREAM != 1 || SOCK_DGRAM != 2);
 
+	quic_wq = alloc_workqueue("quic", 0, 0);
+	if (!quic_wq)
+		return -ENOMEM;
 	err = quic_cid_table_init();
 	if (err)
-		return err;
+		goto err_wq;
 	quic_version_init();
 	err = quic_token_init();
 	if (err)
@@ -162,6 +168,8 @@ err_token:
 	quic_token_exit();
 err_cid:
 	quic_cid_table_destroy();
+err_wq:
+	destroy_workqueue(quic_wq);
 	return err;
 }
 
@@ -172,6 +180,7 @@ static void __exit quic_exit(void)
 	proto_unregister(&quicv6_prot);
 	proto_unregister(&quic_prot);
 	unregister_pernet_subsys(&quic_net_ops);
+	destroy_workqueue(quic_wq);
 	/* kfree_rcu() of IDs and UDP sockets must be done before unload. */
 	rcu_barrier();
 	quic_reset_table_destroy();

@@ -31,4 +31,9 @@ struct quic_net {
 
 struct quic_net *quic_net(const struct net *net);
 
+/* Work that may drop the last reference of a socket (and so of the
+ * module): destroy_workqueue() at unload waits for it to return.
+ */
+extern struct workqueue_struct *quic_wq;
+
 #endif /* __NET_QUIC_PROTOCOL_H */

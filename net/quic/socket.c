@@ -50,7 +50,14 @@ static void quic_unlisten(struct sock *sk)
 	skb_queue_purge(q);
 }
 
-static void quic_destroy_sock(struct sock *sk)
+/**
+ * quic_sock_destroy - free everything a socket holds but the socket
+ * @sk: the socket, locked or unreachable
+ *
+ * Called once: by sk_common_release(), or for an orphan kept in the
+ * closing state by quic_closing_reap() when that state ends.
+ */
+void quic_sock_destroy(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
@@ -67,6 +74,13 @@ static void quic_destroy_sock(struct sock *sk)
 	}
 	quic_sockopt_destroy(qs);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+}
+
+static void quic_destroy_sock(struct sock *sk)
+{
+	/* An orphan in the closing state: quic_closing_reap()'s to do. */
+	if (!quic_sk(sk)->conn.orphan)
+		quic_sock_destroy(sk);
 }
 
 /* All data we sent was acknowledged (or there is no connection). */
@@ -109,7 +123,9 @@ static void quic_close(struct sock *sk, long timeout)
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_NONE, 0, "", true);
 	}
 	quic_unlisten(sk);
-	quic_conn_destroy(sk);
+	/* RFC 9000 section 10.2: the closing state outlives the file. */
+	if (!quic_closing_linger(sk))
+		quic_conn_destroy(sk);
 	release_sock(sk);
 	sk_common_release(sk);
 }

@@ -130,6 +130,7 @@ void quic_sock_queue_rcv(struct sock *sk, struct sk_buff *skb);
 u32 quic_dgram_max(struct sock *sk);
 u32 quic_dgram_purge(struct sock *sk);
 void quic_sock_uncharge(struct sock *sk, u32 bytes);
+void quic_sock_destroy(struct sock *sk);
 void quic_sock_purge_stream(struct sock *sk, s64 id);
 int quic_stream_sendmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			s64 id, u32 flags, long timeo);

@@ -308,11 +308,17 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net,
 		list_for_each_entry(us, &qn->udp_socks, list) {
 			if (!quic_addr_equal(&us->addr, addr))
 				continue;
-			if (!us->reuse || !reuse || us->v6only != v6only ||
-			    us->ifindex != ifindex) {
+			/* Orphans alone do not hold the address (as TCP's
+			 * TIME-WAIT does not with SO_REUSEADDR): a server
+			 * restarted at once binds it again.
+			 */
+			if ((us->users && (!us->reuse || !reuse)) ||
+			    us->v6only != v6only || us->ifindex != ifindex) {
 				us = ERR_PTR(-EADDRINUSE);
 				goto out;
 			}
+			if (!us->users)
+				us->reuse = reuse;
 			us->users++;
 			goto out;
 		}
@@ -349,11 +355,34 @@ void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us)
 	struct quic_net *qn = quic_net(net);
 
 	mutex_lock(&qn->udp_lock);
-	if (!--us->users) {
+	if (!--us->users && !us->orphans) {
 		list_del(&us->list);
 		/* Waits for readers of sk_user_data (RCU) before closing. */
 		udp_tunnel_sock_release(us->sock);
 		kfree_rcu(us, rcu);
+	}
+	mutex_unlock(&qn->udp_lock);
+}
+
+/**
+ * quic_udp_sock_orphan - turn one user into an orphan, or back
+ * @net: network namespace the socket was created in
+ * @us: the socket
+ * @orphan: true when close() keeps a closing connection on @us, false
+ *	when that connection is about to be freed (then quic_udp_sock_put())
+ */
+void quic_udp_sock_orphan(struct net *net, struct quic_udp_sock *us,
+			  bool orphan)
+{
+	struct quic_net *qn = quic_net(net);
+
+	mutex_lock(&qn->udp_lock);
+	if (orphan) {
+		us->users--;
+		us->orphans++;
+	} else {
+		us->orphans--;
+		us->users++;
 	}
 	mutex_unlock(&qn->udp_lock);
 }

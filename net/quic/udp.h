@@ -33,6 +33,8 @@ union quic_addr {
  * @sock: the kernel UDP tunnel socket
  * @addr: its local address and port (the port as bound, never 0)
  * @users: QUIC sockets bound to it; protected by the table's mutex
+ * @orphans: connections close() left in the closing state on it (closing.c):
+ *	they keep it open but do not hold its address; same mutex
  * @reuse: every user set SO_REUSEADDR, so more users may share it
  * @v6only: IPV6_V6ONLY of an AF_INET6 socket
  * @ifindex: SO_BINDTODEVICE of the users, 0 for none
@@ -44,6 +46,7 @@ struct quic_udp_sock {
 	struct socket		*sock;
 	union quic_addr		addr;
 	unsigned int		users;
+	unsigned int		orphans;
 	bool			reuse;
 	bool			v6only;
 	int			ifindex;
@@ -56,6 +59,8 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net,
 					bool reuse, bool v6only, int ifindex);
 void quic_udp_sock_hold(struct net *net, struct quic_udp_sock *us);
 void quic_udp_sock_put(struct net *net, struct quic_udp_sock *us);
+void quic_udp_sock_orphan(struct net *net, struct quic_udp_sock *us,
+			  bool orphan);
 void quic_udp_gso_mark(struct sk_buff *skb, u32 gso_size);
 u32 quic_udp_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		  const union quic_addr *local, const union quic_addr *remote,

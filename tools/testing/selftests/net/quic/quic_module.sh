@@ -37,11 +37,14 @@ load()
 	insmod "$ko"
 }
 
+# Connections closed by earlier suites may still be in their closing
+# state (RFC 9000 section 10.2: three PTOs, seconds for a handshake that
+# failed), holding the module: wait for them.
 unload()
 {
 	local i
 
-	for i in $(seq 50); do
+	for i in $(seq 150); do
 		loaded || return 0
 		rmmod quic 2>/dev/null && return 0
 		sleep 0.1

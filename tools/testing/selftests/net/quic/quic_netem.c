@@ -122,9 +122,11 @@ TEST_F_TIMEOUT(netem, handshake_under_loss, 240)
 
 /*
  * RFC 9000 section 10.3: the server's connection disappears without its
- * CONNECTION_CLOSE reaching the client; the next client packet meets no
- * connection, the server answers with a stateless reset, and the client
- * recognises the token of the server's ID and drops the connection.
+ * CONNECTION_CLOSE reaching the client; once the closing state is over
+ * (section 10.2, three PTOs after close()), the next client packet meets
+ * no connection, the server answers with a stateless reset, and the
+ * client recognises the token of the server's ID and drops the
+ * connection.
  */
 TEST_F_TIMEOUT(netem, stateless_reset, 60)
 {
@@ -142,7 +144,8 @@ TEST_F_TIMEOUT(netem, stateless_reset, 60)
 	ASSERT_EQ(0, set_link(self, "loss 100%"));
 	close(self->p.srv_fd);
 	self->p.srv_fd = -1;
-	usleep(200000);
+	/* The listener is all that is left once the closing state ended. */
+	ASSERT_EQ(1, ns_wait_quic_sockets(self->p.srv, 1, 20000));
 	ASSERT_EQ(0, set_link(self, ""));
 	/* The client still believes in the connection. */
 	ASSERT_EQ(5, fake_send_stream(self->p.cli_fd, 4, MSG_STREAM_NEW, "hello", 5));
@@ -155,6 +158,68 @@ TEST_F_TIMEOUT(netem, stateless_reset, 60)
 	EXPECT_STREQ("stateless reset", (char *)cc.c.phrase);
 	/* Draining: nothing more can be sent. */
 	EXPECT_EQ(-1, fake_send_stream(self->p.cli_fd, 8, MSG_STREAM_NEW, "x", 1));
+}
+
+/*
+ * RFC 9000 section 10.2.1: the server closes (an application close, code
+ * 0x42 "bye") and its CONNECTION_CLOSE is lost. The connection stays in
+ * the closing state after close(), so the client's next packet gets the
+ * CONNECTION_CLOSE again, reason and all, not a stateless reset; the
+ * address is free for a new listener meanwhile (a restarted server), and
+ * the socket is freed when the state ends. A round trip of a second makes
+ * the state (three PTOs) last over four seconds, far longer than the steps
+ * between close() and the client's packet take even on a debug kernel
+ * under emulation (about 1.1 s there, mostly the two tc commands).
+ */
+TEST_F_TIMEOUT(netem, closing_state_repeats_close, 120)
+{
+	struct {
+		struct quic_connection_close c;
+		char phrase[64];
+	} cc = { .c.errcode = 0x42 }, got;
+	socklen_t len = sizeof(got);
+	struct timespec t0, t1;
+	uint32_t flags;
+	int64_t sid;
+	char buf[16];
+
+	ASSERT_EQ(0, set_link(self, "delay 500ms"));
+	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
+	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, 1000, 0);
+	memcpy(cc.c.phrase, "bye", 4);
+	ASSERT_EQ(0, setsockopt(self->p.srv_fd, SOL_QUIC,
+				QUIC_SOCKOPT_CONNECTION_CLOSE, &cc,
+				sizeof(cc.c) + 4));
+	/* Only what the server sends is lost. */
+	ASSERT_EQ(0, ns_run("tc -n %s qdisc replace dev veth0 root netem "
+			    "delay 500ms loss 100%%", self->p.srv));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	close(self->p.srv_fd);
+	self->p.srv_fd = -1;
+	close(self->p.lsn);
+	self->p.lsn = ns_socket(self->p.srv, AF_INET);
+	ASSERT_LE(0, self->p.lsn);
+	/* Not EADDRINUSE: a connection in the closing state is no user. */
+	ASSERT_EQ(0, bind(self->p.lsn, (void *)&self->p.addr, self->p.alen))
+		TH_LOG("bind: %s", strerror(errno));
+	ASSERT_EQ(0, listen(self->p.lsn, 8));
+	ASSERT_EQ(0, ns_run("tc -n %s qdisc replace dev veth0 root netem "
+			    "delay 500ms", self->p.srv));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	TH_LOG("the client sends %ld ms after close()",
+	       (t1.tv_sec - t0.tv_sec) * 1000 +
+	       (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	ASSERT_EQ(5, fake_send_stream(self->p.cli_fd, 4, MSG_STREAM_NEW, "hello", 5));
+	fake_timeouts(self->p.cli_fd, 10000);
+	errno = 0;
+	EXPECT_EQ(-1, fake_recv_stream(self->p.cli_fd, buf, sizeof(buf), &sid, &flags));
+	EXPECT_EQ(ECONNRESET, errno);
+	ASSERT_EQ(0, getsockopt(self->p.cli_fd, SOL_QUIC,
+				QUIC_SOCKOPT_CONNECTION_CLOSE, &got, &len));
+	EXPECT_EQ(0x42U, got.c.errcode);
+	EXPECT_STREQ("bye", (char *)got.c.phrase);
+	/* The new listener is all that is left once the state ended. */
+	EXPECT_EQ(1, ns_wait_quic_sockets(self->p.srv, 1, 20000));
 }
 
 /*

@@ -58,6 +58,27 @@ static inline long long ns_number(const char *fmt, ...)
 	return v;
 }
 
+/*
+ * Wait up to @wait_ms for namespace @ns to hold @n QUIC sockets (the
+ * sockets column of /proc/net/protocols: a socket counts until it is
+ * freed, so a connection close() left in the closing state of RFC 9000
+ * section 10.2 counts until that state ends). Returns the last count.
+ */
+static inline long long ns_wait_quic_sockets(const char *ns, long long n,
+					     int wait_ms)
+{
+	long long v;
+
+	for (;;) {
+		v = ns_number("ip netns exec %s awk '$1 ~ /^QUIC/ { n += $3 } "
+			      "END { print n + 0 }' /proc/net/protocols", ns);
+		if (v == n || wait_ms <= 0)
+			return v;
+		usleep(100000);
+		wait_ms -= 100;
+	}
+}
+
 /* A socket of @type and @proto made in namespace @ns; -1 with errno. */
 static inline int ns_socket_of(const char *ns, int family, int type, int proto)
 {
