@@ -642,13 +642,48 @@ static void migrate(int fd)
  * ended, -1 on an error (printed).
  */
 
-static int read_responses(int fd, unsigned char *buf)
+/* hq-interop: the stream's data is the file. */
+static int hq_deliver(int fd, int64_t sid, const unsigned char *buf,
+		      size_t n, bool fin)
+{
+	struct fetch *f = fetch_of(sid);
+
+	if (!f || !f->sent) {
+		if (cfg.verbose)
+			err_msg("ignoring data on stream %lld", (long long)sid);
+		return 0;
+	}
+	if (f->done || f->failed)
+		return 0;
+	if (write_all(f, buf, n))
+		return -1;
+	f->bytes += n;
+	received += n;
+	key_update(fd);
+	migrate(fd);
+	if (fin)
+		fetch_done(f);
+	return 0;
+}
+
+/* What differs between the two protocols in transfer(). */
+struct app_proto {
+	/* Send the requests that may go now: < 0 on an error, > 0 while
+	 * some wait for stream credit.
+	 */
+	int (*send)(int fd);
+	/* Stream data received: 0, or -1 on an error (printed). */
+	int (*deliver)(int fd, int64_t sid, const unsigned char *buf,
+		       size_t n, bool fin);
+};
+
+static int read_responses(int fd, unsigned char *buf,
+			  const struct app_proto *proto)
 {
 	int i;
 
 	for (i = 0; i < HQ_RECV_BATCH; i++) {
 		uint32_t flags = MSG_DONTWAIT;	/* in: recv flags; out: msg */
-		struct fetch *f;
 		int64_t sid;
 		ssize_t n;
 
@@ -667,23 +702,8 @@ static int read_responses(int fd, unsigned char *buf)
 		}
 		if (!n && !(flags & MSG_STREAM_FIN))
 			return 0;
-		f = fetch_of(sid);
-		if (!f || !f->sent) {
-			if (cfg.verbose)
-				err_msg("ignoring data on stream %lld",
-					(long long)sid);
-			continue;
-		}
-		if (f->done || f->failed)
-			continue;
-		if (write_all(f, buf, n))
+		if (proto->deliver(fd, sid, buf, n, flags & MSG_STREAM_FIN))
 			return -1;
-		f->bytes += n;
-		received += n;
-		key_update(fd);
-		migrate(fd);
-		if (flags & MSG_STREAM_FIN)
-			fetch_done(f);
 	}
 	return 1;
 }
@@ -697,7 +717,12 @@ static unsigned int outstanding(void)
 	return n;
 }
 
-static int transfer(int fd)
+static const struct app_proto hq_proto = {
+	.send = send_requests,
+	.deliver = hq_deliver,
+};
+
+static int transfer(int fd, const struct app_proto *proto)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	unsigned char *buf = malloc(HQ_BUF);
@@ -708,7 +733,7 @@ static int transfer(int fd)
 		return -1;
 	}
 	while (outstanding()) {
-		waiting = send_requests(fd);
+		waiting = proto->send(fd);
 		if (waiting < 0) {
 			ret = -1;
 			break;
@@ -722,7 +747,7 @@ static int transfer(int fd)
 		}
 		if (!pfd.revents)
 			continue;
-		ret = read_responses(fd, buf);
+		ret = read_responses(fd, buf, proto);
 		if (ret < 0)
 			break;
 		if (!ret) {
@@ -1001,84 +1026,26 @@ static void h3_reap(void)
 	}
 }
 
-/* Like read_responses(), with the stream data going through nghttp3. */
-static int h3_read(int fd, unsigned char *buf)
+/* HTTP/3: the stream's data goes through nghttp3 (h3_on_data()). */
+static int h3_deliver(int fd, int64_t sid, const unsigned char *buf,
+		      size_t n, bool fin)
 {
-	int i, ret;
+	int ret = h3_input(h3, sid, buf, n, fin);
 
-	for (i = 0; i < HQ_RECV_BATCH; i++) {
-		uint32_t flags = MSG_DONTWAIT;
-		int64_t sid;
-		ssize_t n;
-
-		n = quic_recvmsg(fd, buf, HQ_BUF, &sid, &flags);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return 1;
-			err_msg("connection to %s port %s: %s", host, port,
-				strerror(errno));
-			explain_close(fd);
-			return -1;
-		}
-		if (flags & MSG_NOTIFICATION) {
-			on_event(buf, n);
-			continue;
-		}
-		if (!n && !(flags & MSG_STREAM_FIN))
-			return 0;
-		ret = h3_input(h3, sid, buf, n, flags & MSG_STREAM_FIN);
-		if (ret && nghttp3_err_is_fatal(ret)) {
-			err_msg("HTTP/3 on stream %lld: %s", (long long)sid,
-				nghttp3_strerror(ret));
-			return -1;
-		}
-		h3_reap();
-	}
-	return 1;
-}
-
-static int h3_transfer(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	unsigned char *buf = malloc(HQ_BUF);
-	int waiting, ret = 0;
-
-	if (!buf) {
-		err_msg("out of memory");
+	(void)fd;
+	if (ret && nghttp3_err_is_fatal(ret)) {
+		err_msg("HTTP/3 on stream %lld: %s", (long long)sid,
+			nghttp3_strerror(ret));
 		return -1;
 	}
-	while (outstanding()) {
-		waiting = h3_send_requests(fd);
-		if (waiting < 0) {
-			ret = -1;
-			break;
-		}
-		if (poll(&pfd, 1, waiting ? HQ_RETRY_MS : -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			err_msg("poll: %s", strerror(errno));
-			ret = -1;
-			break;
-		}
-		if (!pfd.revents)
-			continue;
-		ret = h3_read(fd, buf);
-		if (ret < 0)
-			break;
-		if (!ret) {
-			if (outstanding()) {
-				err_msg("connection closed, %u of %u responses incomplete",
-					outstanding(), nfetch);
-				explain_close(fd);
-				ret = -1;
-			}
-			break;
-		}
-		ret = 0;
-	}
-	free(buf);
-	return ret;
+	h3_reap();
+	return 0;
 }
+
+static const struct app_proto h3_proto = {
+	.send = h3_send_requests,
+	.deliver = h3_deliver,
+};
 
 static void report(void)
 {
@@ -1300,7 +1267,7 @@ int main(int argc, char **argv)
 		close(fd);
 		return 1;
 	}
-	if (http3 ? h3_transfer(fd) : transfer(fd)) {
+	if (transfer(fd, http3 ? &h3_proto : &hq_proto)) {
 		struct {
 			struct quic_connection_close c;
 			char phrase[16];

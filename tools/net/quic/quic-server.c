@@ -513,13 +513,24 @@ static void stream_data(struct hq_conn *c, int64_t id, const void *data,
 }
 
 /*
+ * What a connection does with what it reads, hq-interop's or HTTP/3's:
+ * @data takes stream data, @event a notification (may be NULL); each
+ * returns 0, or -1 when the connection is to end (said why).
+ */
+struct conn_input {
+	int (*data)(struct hq_conn *c, int64_t id, const void *buf, size_t n,
+		    bool fin);
+	int (*event)(struct hq_conn *c, const unsigned char *ev, size_t n);
+};
+
+/*
  * Read whatever the socket has. Returns 1 to go on, 0 when the peer
  * closed the connection, -1 on a connection error.
  */
-static int conn_read(struct hq_conn *c)
+static int conn_read(struct hq_conn *c, const struct conn_input *in)
 {
 	char eb[64];
-	int i;
+	int i, ret;
 
 	for (i = 0; i < HQ_RECV_BATCH; i++) {
 		uint32_t flags = MSG_DONTWAIT;	/* in: recv flags; out: msg */
@@ -530,8 +541,9 @@ static int conn_read(struct hq_conn *c)
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return 1;
-			if (errno == ECONNRESET || errno == EPIPE) {
-				vlog("%s: connection reset by the client",
+			if (errno == ECONNRESET || errno == EPIPE ||
+			    errno == ENOTCONN) {
+				vlog("%s: connection closed by the client",
 				     c->peer);
 				return 0;
 			}
@@ -540,13 +552,27 @@ static int conn_read(struct hq_conn *c)
 			return -1;
 		}
 		if (flags & MSG_NOTIFICATION)
-			continue;
-		if (!n && !(flags & MSG_STREAM_FIN))
+			ret = in->event ? in->event(c, c->buf, n) : 0;
+		else if (!n && !(flags & MSG_STREAM_FIN))
 			return 0;	/* the connection ended cleanly */
-		stream_data(c, sid, c->buf, n, flags & MSG_STREAM_FIN);
+		else
+			ret = in->data(c, sid, c->buf, n,
+				       flags & MSG_STREAM_FIN);
+		if (ret)
+			return -1;
 	}
 	return 1;
 }
+
+/* hq-interop: a request line, answered with the file. */
+static int hq_data(struct hq_conn *c, int64_t id, const void *buf, size_t n,
+		   bool fin)
+{
+	stream_data(c, id, buf, n, fin);
+	return 0;
+}
+
+static const struct conn_input hq_input = { .data = hq_data };
 
 /*
  * Send one chunk of @st. Returns 1 if the socket took it all, 0 if its
@@ -676,7 +702,7 @@ static bool conn_serve(struct hq_conn *c)
 		if (pfd[1].revents)
 			return true;
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ret = conn_read(c);
+			ret = conn_read(c, &hq_input);
 			if (ret <= 0)
 				return false;
 		}
@@ -986,48 +1012,30 @@ static int h3_event(struct hq_conn *c, const unsigned char *ev, size_t n)
 	return ret == NGHTTP3_ERR_STREAM_NOT_FOUND ? 0 : ret;
 }
 
-/*
- * Read whatever the socket has into nghttp3. Returns 1 to go on, 0 when
- * the client closed the connection, -1 on a connection error.
- */
-static int h3_read(struct hq_conn *c)
+/* HTTP/3: stream data and reset events go to nghttp3. */
+static int h3_data(struct hq_conn *c, int64_t id, const void *buf, size_t n,
+		   bool fin)
 {
-	char eb[64];
-	int i, ret;
+	int ret = h3_input(c->h3, id, buf, n, fin);
 
-	for (i = 0; i < HQ_RECV_BATCH; i++) {
-		uint32_t flags = MSG_DONTWAIT;	/* in: recv flags; out: msg */
-		int64_t sid;
-		ssize_t n;
-
-		n = quic_recvmsg(c->fd, c->buf, HQ_CHUNK, &sid, &flags);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return 1;
-			if (errno == ECONNRESET || errno == EPIPE ||
-			    errno == ENOTCONN) {
-				vlog("%s: connection closed by the client",
-				     c->peer);
-				return 0;
-			}
-			logmsg("%s: recvmsg: %s", c->peer,
-			       errstr(errno, eb, sizeof(eb)));
-			return -1;
-		}
-		if (flags & MSG_NOTIFICATION)
-			ret = h3_event(c, c->buf, n);
-		else if (!n && !(flags & MSG_STREAM_FIN))
-			return 0;	/* the connection ended cleanly */
-		else
-			ret = h3_input(c->h3, sid, c->buf, n,
-				       flags & MSG_STREAM_FIN);
-		if (ret) {
-			h3_fail(c, ret);
-			return -1;
-		}
-	}
-	return 1;
+	if (ret)
+		h3_fail(c, ret);
+	return ret ? -1 : 0;
 }
+
+static int h3_notify(struct hq_conn *c, const unsigned char *ev, size_t n)
+{
+	int ret = h3_event(c, ev, n);
+
+	if (ret)
+		h3_fail(c, ret);
+	return ret ? -1 : 0;
+}
+
+static const struct conn_input h3_conn_input = {
+	.data = h3_data,
+	.event = h3_notify,
+};
 
 /* Send what nghttp3 has. Returns 0, or -1 when the connection is over. */
 static int h3_send(struct hq_conn *c)
@@ -1113,7 +1121,7 @@ static bool h3_serve(struct hq_conn *c)
 		if (pfd[1].revents)
 			return true;
 		if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
-		    h3_read(c) <= 0)
+		    conn_read(c, &h3_conn_input) <= 0)
 			return false;
 		if (h3_send(c))
 			return false;
