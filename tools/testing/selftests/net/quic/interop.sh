@@ -25,6 +25,7 @@
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 . ./wirecheck.sh
+. ./apps_env.sh
 
 top=$(cd ../../../../.. && pwd)
 bin=${QUIC_APPS_DIR:-$top/tools/net/quic}
@@ -74,40 +75,10 @@ trap cleanup EXIT
 
 setup_netns()
 {
-	local ns dev
-
-	ip netns add "$srv" && ip netns add "$cli" || return
-	ip link add veth0 netns "$srv" type veth peer name veth1 netns "$cli" ||
-		return
+	netns_pair "$srv" "$cli" 5ms nogso || return
 	ip -n "$srv" addr add $sa/24 dev veth0
 	ip -n "$cli" addr add $ca/24 dev veth1
 	ip -n "$cli" addr add $ca2/24 dev veth1
-	for ns in "$srv" "$cli"; do
-		dev=veth0
-		[ "$ns" = "$cli" ] && dev=veth1
-		ip -n "$ns" link set lo up
-		ip -n "$ns" link set $dev up
-		# Datagrams on the wire as a NIC would send them: a GSO batch
-		# is cut before the capture sees it, not after.
-		ip netns exec "$ns" ethtool -K $dev tx-udp-segmentation off \
-			> /dev/null 2>&1
-		tc -n "$ns" qdisc add dev $dev root netem delay 5ms || return
-	done
-}
-
-make_certs()
-{
-	(
-	cd "$tmp" || exit 1
-	printf 'cn = interop test ca\nca\ncert_signing_key\nexpiration_days = 2\n' > ca.tmpl
-	printf 'cn = server.test\ndns_name = server.test\nip_address = %s\ntls_www_server\nexpiration_days = 2\n' \
-		$sa > srv.tmpl
-	certtool -p --key-type=ecdsa --outfile ca.key &&
-	certtool -s --load-privkey ca.key --template ca.tmpl --outfile ca.pem &&
-	certtool -p --key-type=ecdsa --outfile srv.key &&
-	certtool -c --load-privkey srv.key --load-ca-certificate ca.pem \
-		--load-ca-privkey ca.key --template srv.tmpl --outfile srv.pem
-	) > "$tmp/certtool.log" 2>&1
 }
 
 make_files()
@@ -655,7 +626,8 @@ print_matrix()
 }
 
 setup_netns || skip "network namespaces or netem unavailable"
-make_certs || { cat "$tmp/certtool.log"; skip "certtool failed"; }
+test_ca "$tmp" "interop test ca" $sa ||
+	{ cat "$tmp/certtool.log"; skip "certtool failed"; }
 make_files || skip "could not write the test files"
 
 ktap_plan $((${#sides[@]} * ${#cases[@]}))

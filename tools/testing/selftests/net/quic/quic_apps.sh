@@ -14,6 +14,7 @@
 
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
+. ./apps_env.sh
 
 top=$(cd ../../../../.. && pwd)
 bin=${QUIC_APPS_DIR:-$top/tools/net/quic}
@@ -64,40 +65,24 @@ trap cleanup EXIT
 
 setup_netns()
 {
-	ip netns add "$srv" && ip netns add "$cli" || return
-	ip -n "$srv" link set lo up
-	ip -n "$cli" link set lo up
-	ip link add veth0 netns "$srv" type veth peer name veth1 netns "$cli" ||
-		return
+	# A little delay, so that requests and responses really overlap.
+	netns_pair "$srv" "$cli" 2ms || return
 	ip -n "$srv" addr add $v4/24 dev veth0
 	ip -n "$srv" addr add $v6/64 dev veth0 nodad
 	ip -n "$srv" addr add $pref/24 dev veth0
 	ip -n "$cli" addr add 192.0.2.2/24 dev veth1
 	ip -n "$cli" addr add 2001:db8::2/64 dev veth1 nodad
-	ip -n "$srv" link set veth0 up
-	ip -n "$cli" link set veth1 up
-	# A little delay, so that requests and responses really overlap.
-	tc -n "$srv" qdisc add dev veth0 root netem delay 2ms 2> /dev/null
-	tc -n "$cli" qdisc add dev veth1 root netem delay 2ms 2> /dev/null
-	return 0
 }
 
-# A CA and a server certificate it signed, plus a CA nobody trusts.
+# The test CA and server certificate, plus a CA nobody trusts.
 make_certs()
 {
+	test_ca "$tmp" "quic-apps test ca" $v4 $v6 || return
 	(
 	cd "$tmp" || exit 1
-	printf 'cn = quic-apps test ca\nca\ncert_signing_key\nexpiration_days = 2\n' > ca.tmpl
-	printf 'cn = server.test\ndns_name = server.test\nip_address = %s\nip_address = %s\ntls_www_server\nexpiration_days = 2\n' \
-		$v4 $v6 > srv.tmpl
-	certtool -p --key-type=ecdsa --outfile ca.key &&
-	certtool -s --load-privkey ca.key --template ca.tmpl --outfile ca.pem &&
-	certtool -p --key-type=ecdsa --outfile srv.key &&
-	certtool -c --load-privkey srv.key --load-ca-certificate ca.pem \
-		--load-ca-privkey ca.key --template srv.tmpl --outfile srv.pem &&
 	certtool -p --key-type=ecdsa --outfile other.key &&
 	certtool -s --load-privkey other.key --template ca.tmpl --outfile other.pem
-	) > "$tmp/certtool.log" 2>&1
+	) >> "$tmp/certtool.log" 2>&1
 }
 
 # The served tree, and secrets next to it that must never leave.
