@@ -264,14 +264,22 @@ wirecheck()
 			gso = 0
 			if (HF[n] == "0") {
 				if (o) o1rtt++
-				q = PN[n] - 2 ^ (8 * PNL[n])
-				if (FT[n] != "") { if (o) odec++ }
+				# quic.packet_number_length is the 2-bit field
+				# of the header: the length less one.
+				q = PN[n] - 2 ^ (8 * (PNL[n] + 1))
+				if (FT[n] != "") {
+					if (o) odec++
+					if (o && PN[n] + 0 > omax) omax = PN[n] + 0
+				}
 				else if (o && PNL[n] != "" && PN[n] != "" && q >= 0 &&
+					 q < omax &&
 					 MSG[n] ~ /^Decryption failed/ && acked(q)) {
 					# RFC 9000 appendix A.3 puts a packet that
-					# came after higher ones back below them;
-					# tshark 4.0 does not, so its nonce is
-					# wrong. The peer acknowledged the real one.
+					# came after higher ones (q < omax, the
+					# highest of ours decrypted so far) back
+					# below them; tshark 4.0 does not, so its
+					# nonce is wrong. The peer acknowledged
+					# the real one.
 					nreord++
 					if (++shown_q <= max)
 						print "note: frame " f ": packet " q " came after higher ones; tshark read it as " PN[n] " and could not decrypt it; the peer acknowledged " q
