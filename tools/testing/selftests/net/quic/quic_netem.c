@@ -121,6 +121,28 @@ TEST_F_TIMEOUT(netem, handshake_under_loss, 240)
 }
 
 /*
+ * The client sends on a connection the server no longer has and reads
+ * how it ended: the read fails with ECONNRESET, and @cc (@len bytes)
+ * gets the close the client saw.
+ */
+static void send_and_read_close(struct __test_metadata *_metadata, int fd,
+				void *cc, socklen_t len)
+{
+	uint32_t flags;
+	int64_t sid;
+	char buf[16];
+
+	memset(cc, 0, len);
+	ASSERT_EQ(5, fake_send_stream(fd, 4, MSG_STREAM_NEW, "hello", 5));
+	fake_timeouts(fd, 10000);
+	errno = 0;
+	EXPECT_EQ(-1, fake_recv_stream(fd, buf, sizeof(buf), &sid, &flags));
+	EXPECT_EQ(ECONNRESET, errno);
+	ASSERT_EQ(0, getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE,
+				cc, &len));
+}
+
+/*
  * RFC 9000 section 10.3: the server's connection disappears without its
  * CONNECTION_CLOSE reaching the client; once the closing state is over
  * (section 10.2, three PTOs after close()), the next client packet meets
@@ -134,10 +156,6 @@ TEST_F_TIMEOUT(netem, stateless_reset, 60)
 		struct quic_connection_close c;
 		char phrase[64];
 	} cc;
-	socklen_t len = sizeof(cc);
-	uint32_t flags;
-	int64_t sid;
-	char buf[16];
 
 	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
 	transfer(_metadata, self->p.cli_fd, self->p.srv_fd, 1000, 0);
@@ -148,13 +166,7 @@ TEST_F_TIMEOUT(netem, stateless_reset, 60)
 	ASSERT_EQ(1, ns_wait_quic_sockets(self->p.srv, 1, 20000));
 	ASSERT_EQ(0, set_link(self, ""));
 	/* The client still believes in the connection. */
-	ASSERT_EQ(5, fake_send_stream(self->p.cli_fd, 4, MSG_STREAM_NEW, "hello", 5));
-	fake_timeouts(self->p.cli_fd, 10000);
-	errno = 0;
-	EXPECT_EQ(-1, fake_recv_stream(self->p.cli_fd, buf, sizeof(buf), &sid, &flags));
-	EXPECT_EQ(ECONNRESET, errno);
-	ASSERT_EQ(0, getsockopt(self->p.cli_fd, SOL_QUIC,
-				QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, &len));
+	send_and_read_close(_metadata, self->p.cli_fd, &cc, sizeof(cc));
 	EXPECT_STREQ("stateless reset", (char *)cc.c.phrase);
 	/* Draining: nothing more can be sent. */
 	EXPECT_EQ(-1, fake_send_stream(self->p.cli_fd, 8, MSG_STREAM_NEW, "x", 1));
@@ -177,11 +189,7 @@ TEST_F_TIMEOUT(netem, closing_state_repeats_close, 120)
 		struct quic_connection_close c;
 		char phrase[64];
 	} cc = { .c.errcode = 0x42 }, got;
-	socklen_t len = sizeof(got);
 	struct timespec t0, t1;
-	uint32_t flags;
-	int64_t sid;
-	char buf[16];
 
 	ASSERT_EQ(0, set_link(self, "delay 500ms"));
 	ASSERT_EQ(0, ns_handshake(&self->p)) TH_LOG("%s", fake_err);
@@ -209,13 +217,7 @@ TEST_F_TIMEOUT(netem, closing_state_repeats_close, 120)
 	TH_LOG("the client sends %ld ms after close()",
 	       (t1.tv_sec - t0.tv_sec) * 1000 +
 	       (t1.tv_nsec - t0.tv_nsec) / 1000000);
-	ASSERT_EQ(5, fake_send_stream(self->p.cli_fd, 4, MSG_STREAM_NEW, "hello", 5));
-	fake_timeouts(self->p.cli_fd, 10000);
-	errno = 0;
-	EXPECT_EQ(-1, fake_recv_stream(self->p.cli_fd, buf, sizeof(buf), &sid, &flags));
-	EXPECT_EQ(ECONNRESET, errno);
-	ASSERT_EQ(0, getsockopt(self->p.cli_fd, SOL_QUIC,
-				QUIC_SOCKOPT_CONNECTION_CLOSE, &got, &len));
+	send_and_read_close(_metadata, self->p.cli_fd, &got, sizeof(got));
 	EXPECT_EQ(0x42U, got.c.errcode);
 	EXPECT_STREQ("bye", (char *)got.c.phrase);
 	/* The new listener is all that is left once the state ended. */
